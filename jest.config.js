@@ -1,0 +1,16 @@
+/**
+ * Jest: unit specs beside the code (src/**\/*.spec.ts), integration and e2e specs in test/.
+ * Specs are transpiled only (tsconfig.spec.json); `npm run typecheck` type-checks them.
+ * Everything runs against the real PostgreSQL, Redis and MariaDB of the machine.
+ */
+module.exports = {
+  rootDir: '.',
+  testEnvironment: 'node',
+  moduleFileExtensions: ['ts', 'js', 'json'],
+  testMatch: ['<rootDir>/src/**/*.spec.ts', '<rootDir>/test/**/*.spec.ts'],
+  transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.spec.json', diagnostics: false }] },
+  setupFiles: ['<rootDir>/test/setup-env.ts'],
+  globalSetup: '<rootDir>/test/global-setup.ts',
+  testTimeout: 120000,
+  maxWorkers: 1,
+};

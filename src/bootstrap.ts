@@ -1,0 +1,51 @@
+import { INestApplication, Logger } from '@nestjs/common';
+import type { IncomingMessage } from 'node:http';
+import { NestFactory } from '@nestjs/core';
+import { NestExpressApplication } from '@nestjs/platform-express';
+import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
+import helmet from 'helmet';
+import { Logger as PinoLogger } from 'nestjs-pino';
+import { AppModule } from './app.module';
+import { loadEnv } from './config/env';
+import { ensureDatabase } from './database/ensure-database';
+import { AllExceptionsFilter } from './common/http-exception.filter';
+import { requestIdMiddleware } from './common/request-id';
+import { createValidationPipe } from './common/validation';
+import { isWebhookPath, WEBHOOK_BODY_LIMIT_BYTES } from './modules/webhooks/webhook-receiver.service';
+
+/** Builds the OpenAPI document of the app (also written to openapi/openapi.json by `npm run openapi`). */
+export function buildOpenApi(app: INestApplication): OpenAPIObject {
+  const config = new DocumentBuilder()
+    .setTitle('EHR Sync Hub')
+    .setDescription('Connects EHR and practice-management systems, keeps their data in one store, and serves it. All /api/v1 routes need `Authorization: Bearer <api key>`.')
+    .setVersion('0.1.0')
+    .addBearerAuth({ type: 'http', scheme: 'bearer', description: 'Organization API key (or the admin key for POST /api/v1/organizations)' })
+    .build();
+  return SwaggerModule.createDocument(app, config, { operationIdFactory: (controller, method) => `${controller.replace(/Controller$/, '')}_${method}` });
+}
+
+/**
+ * Creates and configures the Nest app: request ids, helmet, JSON body limit (1 MB), the global
+ * ValidationPipe and exception filter, and Swagger UI at /docs (JSON at /docs-json).
+ * Signal handling is the caller's (see main.ts). Fails fast with the variable's name when the environment is invalid.
+ */
+export async function createApp(options: { logger?: boolean } = {}): Promise<NestExpressApplication> {
+  const env = loadEnv();
+  await ensureDatabase(env.databaseUrl);
+  const app = await NestFactory.create<NestExpressApplication>(AppModule, { bufferLogs: true, bodyParser: false, abortOnError: false });
+  if (options.logger !== false) app.useLogger(app.get(PinoLogger));
+  else app.useLogger(false);
+  app.use(requestIdMiddleware);
+  app.use(helmet({ contentSecurityPolicy: false }));
+  // Webhooks are verified over their exact bytes: a raw parser (1 MB → 413 before any HMAC
+  // work) takes every body under /api/v1/webhooks/, and the JSON parser skips the read body.
+  app.useBodyParser('raw', { type: (req: IncomingMessage) => isWebhookPath(req.url), limit: WEBHOOK_BODY_LIMIT_BYTES });
+  app.useBodyParser('json', { limit: '1mb' });
+  app.useGlobalPipes(createValidationPipe());
+  app.useGlobalFilters(new AllExceptionsFilter());
+  SwaggerModule.setup('docs', app, () => buildOpenApi(app), { jsonDocumentUrl: 'docs-json' });
+  for (const name of env.usedDevDefaults) {
+    new Logger('Config').warn(`${name} is not set: using the development default (never do this in production)`);
+  }
+  return app;
+}

@@ -1,0 +1,77 @@
+import { createCipheriv, createDecipheriv, createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+
+const VERSION = 1;
+const IV_BYTES = 12;
+const TAG_BYTES = 16;
+
+/** Raised when a ciphertext fails authentication (tampered, wrong key, or bound to another row). */
+export class DecryptionError extends Error {
+  constructor() {
+    super('ciphertext failed authentication');
+    this.name = 'DecryptionError';
+  }
+}
+
+/**
+ * AES-256-GCM with a random 96-bit IV and a 16-byte tag, enforced on decryption (Node DEP0182).
+ * Layout: `[version:1][iv:12][tag:16][ciphertext]`. `aad` binds the ciphertext to its owner
+ * (for example `organizationId:integrationId`), so a value copied to another row fails.
+ */
+export class Cipher {
+  constructor(private readonly key: Buffer) {
+    if (key.length !== 32) throw new Error('AES-256-GCM needs a 32-byte key');
+  }
+
+  encrypt(plaintext: Buffer | string, aad: string): Buffer {
+    const iv = randomBytes(IV_BYTES);
+    const cipher = createCipheriv('aes-256-gcm', this.key, iv, { authTagLength: TAG_BYTES });
+    cipher.setAAD(Buffer.from(aad, 'utf8'));
+    const body = Buffer.concat([cipher.update(plaintext), cipher.final()]);
+    return Buffer.concat([Buffer.from([VERSION]), iv, cipher.getAuthTag(), body]);
+  }
+
+  /** @throws DecryptionError when the data, key or `aad` do not match. */
+  decrypt(data: Buffer, aad: string): Buffer {
+    if (data.length < 1 + IV_BYTES + TAG_BYTES || data[0] !== VERSION) throw new DecryptionError();
+    const iv = data.subarray(1, 1 + IV_BYTES);
+    const tag = data.subarray(1 + IV_BYTES, 1 + IV_BYTES + TAG_BYTES);
+    const decipher = createDecipheriv('aes-256-gcm', this.key, iv, { authTagLength: TAG_BYTES });
+    decipher.setAAD(Buffer.from(aad, 'utf8'));
+    decipher.setAuthTag(tag);
+    try {
+      return Buffer.concat([decipher.update(data.subarray(1 + IV_BYTES + TAG_BYTES)), decipher.final()]);
+    } catch {
+      throw new DecryptionError();
+    }
+  }
+
+  encryptJson(value: unknown, aad: string): Buffer {
+    return this.encrypt(JSON.stringify(value), aad);
+  }
+
+  decryptJson<T>(data: Buffer, aad: string): T {
+    return JSON.parse(this.decrypt(data, aad).toString('utf8')) as T;
+  }
+}
+
+/** Hex SHA-256 of a string (API keys are stored this way). */
+export function sha256Hex(value: string): string {
+  return createHash('sha256').update(value).digest('hex');
+}
+
+/** Keyed content hash (HMAC-SHA256, hex): equal inputs give equal hashes, but a low-entropy field (SSN) cannot be guessed from it. */
+export function contentHash(key: Buffer, value: string): string {
+  return createHmac('sha256', key).update(value).digest('hex');
+}
+
+/** Derives a purpose-specific sub-key so one master key never serves two purposes. */
+export function deriveKey(master: Buffer, purpose: string): Buffer {
+  return createHmac('sha256', master).update(`ehr-sync-hub:${purpose}`).digest();
+}
+
+/** Constant-time string comparison. */
+export function safeEqual(a: string, b: string): boolean {
+  const left = Buffer.from(a);
+  const right = Buffer.from(b);
+  return left.length === right.length && timingSafeEqual(left, right);
+}

@@ -1,0 +1,41 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import { IsDate, IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
+
+export class AuditQueryDto {
+  @ApiPropertyOptional({ description: 'Only this action.', example: 'sync_job.completed' })
+  @IsOptional() @IsString() @MaxLength(80) action?: string;
+
+  @ApiPropertyOptional({ description: 'Only events about this object id.', example: '7d0c2f7e-4a0e-4d7b-9a64-1b5f1f0c2a11' })
+  @IsOptional() @IsString() @MaxLength(64) targetId?: string;
+
+  @ApiPropertyOptional({ description: 'From this instant (inclusive, ISO 8601).', example: '2026-11-01T00:00:00Z' })
+  @IsOptional() @Type(() => Date) @IsDate() from?: Date;
+
+  @ApiPropertyOptional({ description: 'Until this instant (exclusive, ISO 8601).', example: '2026-12-01T00:00:00Z' })
+  @IsOptional() @Type(() => Date) @IsDate() to?: Date;
+
+  @ApiPropertyOptional({ description: 'Opaque cursor from the previous page.' })
+  @IsOptional() @IsString() @MaxLength(200) cursor?: string;
+
+  @ApiPropertyOptional({ description: 'Page size (1–500).', default: 100 })
+  @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(500) limit?: number;
+}
+
+export class AuditEventDto {
+  @ApiProperty({ format: 'uuid' }) id: string;
+  @ApiProperty({ enum: ['api_key', 'admin', 'system'] }) actorType: string;
+  @ApiPropertyOptional({ nullable: true, type: String, description: 'API key id, `admin` or `system`.' }) actorId: string | null;
+  @ApiProperty({ example: 'integration.created' }) action: string;
+  @ApiPropertyOptional({ nullable: true, type: String, example: 'integration' }) targetType: string | null;
+  @ApiPropertyOptional({ nullable: true, type: String }) targetId: string | null;
+  @ApiProperty({ enum: ['success', 'failure'] }) outcome: string;
+  @ApiPropertyOptional({ nullable: true, type: String }) requestId: string | null;
+  @ApiProperty({ type: 'object', additionalProperties: true, description: 'Ids, counts and codes; never PHI or secrets.' }) details: Record<string, unknown>;
+  @ApiProperty() createdAt: Date;
+}
+
+export class AuditPageDto {
+  @ApiProperty({ type: AuditEventDto, isArray: true }) data: AuditEventDto[];
+  @ApiPropertyOptional({ nullable: true, type: String }) nextCursor: string | null;
+}

@@ -1,0 +1,177 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { ProviderException } from '../../providers/provider.exception';
+import { AuditService } from '../audit/audit.service';
+import { Integration } from './integration.entity';
+import { IntegrationException, IntegrationExceptionCode } from './integration.exception';
+import { Actor, IntegrationsService, isAuthenticationFailure } from './integrations.service';
+
+/** Result of `POST /integrations/:id/test`: `latencyMs` in milliseconds, `message` safe to show. */
+export interface TestResult {
+  ok: boolean;
+  latencyMs: number;
+  message: string;
+}
+
+/**
+ * Whether an enabled integration's data is older than its freshness SLA at `now`: its last successful
+ * sync (or its creation, never synced) lies more than `freshnessSlaMinutes` back. No SLA = never stale.
+ */
+export function isStale(i: Pick<Integration, 'enabled' | 'freshnessSlaMinutes' | 'lastSyncedAt' | 'createdAt'>, now = new Date()): boolean {
+  if (!i.enabled || i.freshnessSlaMinutes == null) return false;
+  const since = i.lastSyncedAt ?? i.createdAt;
+  return now.getTime() - since.getTime() > i.freshnessSlaMinutes * 60_000;
+}
+
+function staleMessage(i: Pick<Integration, 'freshnessSlaMinutes'>): string {
+  return `No successful sync within the freshness SLA of ${i.freshnessSlaMinutes} minutes`;
+}
+
+/** Connection tests run at once by the scheduled health check. */
+const HEALTH_CHECK_PARALLELISM = 8;
+
+/** Connection tests, health status and the database list of the setup form. */
+@Injectable()
+export class IntegrationHealthService {
+  private readonly logger = new Logger(IntegrationHealthService.name);
+
+  constructor(
+    private readonly integrations: IntegrationsService,
+    private readonly audit: AuditService,
+  ) {}
+
+  /** Tests the vendor connection; sets `healthStatus`, `lastTestedAt`, `lastError`. Audited as `integration.tested`. */
+  async test(id: string, actor: Actor): Promise<TestResult> {
+    const integration = await this.integrations.get(actor.organizationId, id);
+    const result = await this.run(integration);
+    await this.audit.record({
+      organizationId: actor.organizationId, actorType: 'api_key', actorId: actor.actorId, action: 'integration.tested',
+      targetType: 'integration', targetId: id, requestId: actor.requestId, outcome: result.ok ? 'success' : 'failure',
+      details: { latencyMs: result.latencyMs },
+    });
+    return result;
+  }
+
+  /**
+   * One connection test. When the vendor rejects credentials that come from an external secrets
+   * manager, the cached secret is dropped and the test runs once more with a fresh read, so a
+   * rotated secret is picked up at once.
+   */
+  private async run(integration: Integration): Promise<TestResult> {
+    const started = process.hrtime.bigint();
+    let attempt = await this.attempt(integration);
+    if (!attempt.ok && isAuthenticationFailure(attempt.failure) && this.integrations.invalidateCredentials(integration)) {
+      attempt = await this.attempt(integration);
+    }
+    const { ok, message } = attempt;
+    const latencyMs = Number((process.hrtime.bigint() - started) / 1_000_000n);
+    // Judge freshness on the row as it is now: a test can take seconds, and a sync may finish (or
+    // the SLA change) meanwhile; the copy loaded before the test would write a stale verdict.
+    const current = (await this.integrations.findForSystem(integration.id)) ?? integration;
+    const stale = ok && isStale(current);
+    await this.integrations.setHealth(integration.id, ok, ok ? (stale ? staleMessage(current) : null) : message, true, stale);
+    return { ok, latencyMs, message };
+  }
+
+  /** Loads credentials and tests; expected failures become `ok: false` with the failure kept for the retry decision. */
+  private async attempt(integration: Integration): Promise<{ ok: boolean; message: string; failure?: unknown }> {
+    try {
+      const { adapter, ctx } = await this.integrations.adapterFor(integration);
+      const outcome = await adapter.testConnection(ctx);
+      return { ok: outcome.ok, message: outcome.message, failure: outcome.ok ? undefined : outcome };
+    } catch (error) {
+      if (!(error instanceof ProviderException) && !(error instanceof IntegrationException)) throw error;
+      return { ok: false, message: error.message, failure: error };
+    }
+  }
+
+  /**
+   * Health of every integration of the organization. Staleness is judged now, not only at the last
+   * check: a connection that tested fine but whose data is past its SLA reports `stale`
+   * (`unhealthy` wins over `stale`).
+   */
+  async status(organizationId: string): Promise<Integration[]> {
+    const now = new Date();
+    return (await this.integrations.list(organizationId)).map((i) => (
+      i.healthStatus !== 'unhealthy' && isStale(i, now) ? Object.assign(i, { healthStatus: 'stale' as const, lastError: i.lastError ?? staleMessage(i) }) : i
+    ));
+  }
+
+  /**
+   * The scheduled health check: tests every enabled integration of every organization, one after
+   * another; one integration's unexpected error is logged and does not stop the others.
+   * @returns how many were tested and how many failed unexpectedly.
+   */
+  /**
+   * Stores `stale` / back to `healthy` from the freshness SLA alone, in one UPDATE (no vendor
+   * call), so the stored status follows the SLA even while a slow connection-test pass runs.
+   * `unhealthy` (a failed test) is left alone. Returns how many integrations changed.
+   */
+  async refreshStaleness(): Promise<number> {
+    const changed: unknown[] = await this.integrations.repository.query(`
+      WITH s AS (
+        SELECT id, CASE WHEN COALESCE(last_synced_at, created_at) < now() - make_interval(mins => freshness_sla_minutes)
+                        THEN 'stale' ELSE 'healthy' END AS status
+          FROM integrations
+         WHERE enabled AND freshness_sla_minutes IS NOT NULL AND health_status IN ('healthy', 'stale'))
+      UPDATE integrations i
+         SET health_status = s.status,
+             last_error = CASE WHEN s.status = 'stale'
+               THEN 'No successful sync within the freshness SLA of ' || i.freshness_sla_minutes || ' minutes' ELSE NULL END
+        FROM s WHERE i.id = s.id AND i.health_status <> s.status
+      RETURNING i.id`);
+    return changed.length;
+  }
+
+  async checkAllForSystem(): Promise<{ tested: number; errors: number }> {
+    let tested = 0;
+    let errors = 0;
+    const queue = await this.integrations.listEnabledForSystem();
+    let lastRefresh = 0;
+    // A few tests at a time: one slow or unreachable vendor must not hold up the whole pass.
+    const workers = Array.from({ length: Math.min(HEALTH_CHECK_PARALLELISM, queue.length) }, async () => {
+      for (let integration = queue.shift(); integration; integration = queue.shift()) {
+        // A pass over slow vendors can last minutes: keep the stored SLA status current meanwhile.
+        if (Date.now() - lastRefresh >= 1000) {
+          lastRefresh = Date.now();
+          await this.refreshStaleness();
+        }
+        try {
+          await this.run(integration);
+          tested += 1;
+        } catch (error) {
+          errors += 1;
+          this.logger.warn({ integrationId: integration.id, errorClass: (error as Error)?.name }, 'scheduled health check failed');
+        }
+      }
+    });
+    await Promise.all(workers);
+    return { tested, errors };
+  }
+
+  /** Tests every enabled integration of the organization, one after another, and returns the refreshed list. */
+  async checkAll(actor: Actor): Promise<Integration[]> {
+    for (const integration of await this.integrations.list(actor.organizationId)) {
+      if (integration.enabled) await this.run(integration);
+    }
+    return this.status(actor.organizationId);
+  }
+
+  /**
+   * Lists databases on the integration's server (the "select database" step).
+   * @throws IntegrationException CAPABILITY_MISSING when the vendor cannot; ProviderException when the server refuses.
+   */
+  async databases(id: string, organizationId: string): Promise<string[]> {
+    const integration = await this.integrations.get(organizationId, id);
+    const { adapter, ctx } = await this.integrations.adapterFor(integration);
+    if (!adapter.descriptor.capabilities.listDatabases || !adapter.listDatabases) {
+      throw new IntegrationException(IntegrationExceptionCode.CAPABILITY_MISSING, `Vendor ${integration.vendor} cannot list databases`);
+    }
+    try {
+      return await adapter.listDatabases(ctx);
+    } catch (error) {
+      const fresh = await this.integrations.refreshAfterAuthFailure(integration, error);
+      if (!fresh?.adapter.listDatabases) throw error;
+      return fresh.adapter.listDatabases(fresh.ctx);
+    }
+  }
+}

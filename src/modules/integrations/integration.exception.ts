@@ -1,0 +1,28 @@
+import { DomainException } from '../../common/domain-exception';
+
+export enum IntegrationExceptionCode {
+  NOT_FOUND = 'INTEGRATION_NOT_FOUND',
+  INVALID_CONFIG = 'INTEGRATION_INVALID_CONFIG',
+  INVALID_CREDENTIALS = 'INTEGRATION_INVALID_CREDENTIALS',
+  CREDENTIALS_UNAVAILABLE = 'INTEGRATION_CREDENTIALS_UNAVAILABLE',
+  CAPABILITY_MISSING = 'INTEGRATION_CAPABILITY_MISSING',
+  DISABLED = 'INTEGRATION_DISABLED',
+  BUSY = 'INTEGRATION_BUSY',
+}
+
+const STATUS: Record<IntegrationExceptionCode, number> = {
+  INTEGRATION_NOT_FOUND: 404,
+  INTEGRATION_INVALID_CONFIG: 400,
+  INTEGRATION_INVALID_CREDENTIALS: 400,
+  INTEGRATION_CREDENTIALS_UNAVAILABLE: 422,
+  INTEGRATION_CAPABILITY_MISSING: 400,
+  INTEGRATION_DISABLED: 409,
+  INTEGRATION_BUSY: 409,
+};
+
+/** Integration failures with their HTTP status. */
+export class IntegrationException extends DomainException<IntegrationExceptionCode> {
+  get status(): number {
+    return STATUS[this.code];
+  }
+}

@@ -1,0 +1,62 @@
+import { Controller, Get, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { IsIn, IsOptional, IsString, MaxLength } from 'class-validator';
+import { ProviderRegistryService } from '../../providers/provider-registry.service';
+
+export class VendorQueryDto {
+  @ApiPropertyOptional({ description: 'Case-insensitive match on id, name or description.', example: 'opendental' })
+  @IsOptional() @IsString() @MaxLength(100) search?: string;
+
+  @ApiPropertyOptional({ enum: ['dental_pms', 'ehr', 'integration_platform'] })
+  @IsOptional() @IsIn(['dental_pms', 'ehr', 'integration_platform']) category?: string;
+}
+
+class VendorCapabilitiesDto {
+  @ApiProperty({ type: [String], example: ['patients', 'appointments'] }) resources: string[];
+  @ApiProperty({ type: [String], description: 'Resources read incrementally from a checkpoint.' }) incremental: string[];
+  @ApiProperty() webhooks: boolean;
+  @ApiProperty() writeBack: boolean;
+  @ApiProperty() listDatabases: boolean;
+}
+
+class CredentialFieldDto {
+  @ApiProperty({ example: 'password' }) name: string;
+  @ApiProperty({ example: 'Database password' }) label: string;
+  @ApiProperty() required: boolean;
+}
+
+class VendorWebhooksDto {
+  @ApiProperty({ example: 'opendental-api-events', description: 'Signature scheme used unless the webhook configuration names another.' }) defaultScheme: string;
+  @ApiProperty({ type: [String], example: ['opendental-api-events', 'standard-webhooks', 'hmac-sha256', 'hmac-sha512'] }) schemes: string[];
+  @ApiProperty({ type: [String], example: ['patients', 'appointments'], description: 'Events a webhook configuration may subscribe to.' }) events: string[];
+}
+
+export class VendorDto {
+  @ApiProperty({ example: 'opendental-db' }) id: string;
+  @ApiProperty() name: string;
+  @ApiProperty({ enum: ['dental_pms', 'ehr', 'integration_platform'] }) category: string;
+  @ApiProperty() description: string;
+  @ApiProperty({ type: VendorCapabilitiesDto }) capabilities: VendorCapabilitiesDto;
+  @ApiProperty({ type: 'object', additionalProperties: true, description: 'JSON Schema of `config`, renderable as a form.' }) configSchema: Record<string, unknown>;
+  @ApiProperty({ type: CredentialFieldDto, isArray: true }) credentialFields: CredentialFieldDto[];
+  @ApiPropertyOptional({ type: VendorWebhooksDto, description: 'Present when the vendor pushes change notifications.' }) webhooks?: VendorWebhooksDto;
+}
+
+@ApiTags('vendors')
+@ApiBearerAuth()
+@Controller('api/v1/vendors')
+export class VendorsController {
+  constructor(private readonly registry: ProviderRegistryService) {}
+
+  @Get()
+  @ApiOperation({ summary: 'The vendor catalog: only vendors whose adapter exists' })
+  @ApiOkResponse({ type: VendorDto, isArray: true })
+  list(@Query() q: VendorQueryDto): VendorDto[] {
+    const search = q.search?.toLowerCase();
+    return this.registry
+      .descriptors()
+      .filter((d) => !q.category || d.category === q.category)
+      .filter((d) => !search || [d.id, d.name, d.description].some((s) => s.toLowerCase().includes(search)))
+      .map((d) => ({ ...d, credentialFields: d.credentialFields.map(({ name, label, required }) => ({ name, label, required })) }));
+  }
+}

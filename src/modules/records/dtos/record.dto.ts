@@ -1,0 +1,67 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Transform, Type } from 'class-transformer';
+import { IsBoolean, IsDate, IsIn, IsInt, IsOptional, IsString, IsUUID, Matches, Max, MaxLength, Min } from 'class-validator';
+
+const toBool = ({ value }: { value: unknown }) => (value === 'true' ? true : value === 'false' ? false : value);
+
+/** Query parameters shared by every record list. */
+export class RecordListQueryDto {
+  @ApiPropertyOptional({ format: 'uuid' }) @IsOptional() @IsUUID() integrationId?: string;
+  @ApiPropertyOptional({ description: "The source's id, e.g. an OpenDental PatNum.", example: '1042' }) @IsOptional() @IsString() @MaxLength(100) externalId?: string;
+  @ApiPropertyOptional({ description: 'Include records deleted at the source.', default: false }) @IsOptional() @Transform(toBool) @IsBoolean() includeDeleted?: boolean;
+  @ApiPropertyOptional({ description: 'Only records changed at or after this instant; pages then follow (updatedAt, id).', example: '2026-11-01T00:00:00Z' })
+  @IsOptional() @Type(() => Date) @IsDate() updatedSince?: Date;
+  @ApiPropertyOptional({ description: 'Opaque cursor from the previous page.' }) @IsOptional() @IsString() @MaxLength(200) cursor?: string;
+  @ApiPropertyOptional({ default: 100, minimum: 1, maximum: 500 }) @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(500) limit?: number;
+}
+
+export class PatientListQueryDto extends RecordListQueryDto {
+  @ApiPropertyOptional({ description: 'Case-insensitive match on first, preferred or last name.', example: 'obrien' }) @IsOptional() @IsString() @MaxLength(100) q?: string;
+  @ApiPropertyOptional({ description: 'yyyy-MM-dd', example: '1984-03-09' }) @IsOptional() @Matches(/^\d{4}-\d{2}-\d{2}$/, { message: 'birthDate must be yyyy-MM-dd' }) birthDate?: string;
+}
+
+export class AppointmentListQueryDto extends RecordListQueryDto {
+  @ApiPropertyOptional({ format: 'uuid', description: 'Our patient id.' }) @IsOptional() @IsUUID() patientId?: string;
+  @ApiPropertyOptional({ description: 'Start at or after (ISO 8601).', example: '2026-11-01T00:00:00Z' }) @IsOptional() @Type(() => Date) @IsDate() from?: Date;
+  @ApiPropertyOptional({ description: 'Start before (ISO 8601).', example: '2026-12-01T00:00:00Z' }) @IsOptional() @Type(() => Date) @IsDate() to?: Date;
+  @ApiPropertyOptional({ enum: ['proposed', 'booked', 'fulfilled', 'cancelled', 'noshow', 'waitlist'], description: 'FHIR Appointment.status code.' })
+  @IsOptional() @IsIn(['proposed', 'booked', 'fulfilled', 'cancelled', 'noshow', 'waitlist']) status?: string;
+}
+
+export class RecordSourceDto {
+  @ApiProperty({ format: 'uuid' }) integrationId: string;
+  @ApiProperty({ example: 'opendental-db' }) vendor: string;
+  @ApiProperty({ example: '1042' }) externalId: string;
+  @ApiPropertyOptional({ nullable: true, type: String, description: "The source's own change stamp, verbatim (e.g. DateTStamp)." }) sourceUpdatedAt: string | null;
+  @ApiPropertyOptional({ nullable: true, type: String, format: 'date-time', description: "The integration's last completed sync, which confirmed this record current." }) lastSyncedAt: Date | null;
+}
+
+export class RecordDto {
+  @ApiProperty({ format: 'uuid' }) id: string;
+  @ApiProperty({ example: 'patients' }) resourceType: string;
+  @ApiProperty({ format: 'uuid' }) integrationId: string;
+  @ApiProperty({ example: '1042' }) externalId: string;
+  @ApiPropertyOptional({ format: 'uuid', nullable: true, type: String, description: 'Our patient id (appointments and other patient-owned records).' }) patientId?: string | null;
+  @ApiProperty({ type: 'object', additionalProperties: true, description: 'Canonical fields from the source (see the README mapping table).' }) data: Record<string, unknown>;
+  @ApiProperty({ description: 'Incremented on every change.' }) version: number;
+  @ApiPropertyOptional({ nullable: true, type: String, format: 'date-time' }) deletedAt: Date | null;
+  @ApiProperty() createdAt: Date;
+  @ApiProperty() updatedAt: Date;
+  @ApiProperty({ type: RecordSourceDto }) source: RecordSourceDto;
+}
+
+export class RecordDetailDto extends RecordDto {
+  @ApiPropertyOptional({ type: 'object', additionalProperties: true, nullable: true, description: 'The source row as read (sensitive columns such as SSN removed).' })
+  raw: Record<string, unknown> | null;
+}
+
+export class RecordPageDto {
+  @ApiProperty({ type: RecordDto, isArray: true }) data: RecordDto[];
+  @ApiPropertyOptional({ nullable: true, type: String }) nextCursor: string | null;
+}
+
+export class PatientContextDto {
+  @ApiProperty({ format: 'uuid' }) patientId: string;
+  @ApiProperty({ description: 'Markdown: contact data, providers, upcoming and recent appointments. Never the SSN.', example: '# Liz Taylor\n- Birth date: 1984-03-09\n…' })
+  markdown: string;
+}

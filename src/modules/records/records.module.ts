@@ -1,0 +1,25 @@
+import { Module } from '@nestjs/common';
+import { APP_ENV } from '../../config/config.module';
+import { AppEnv } from '../../config/env';
+import { Cipher, deriveKey } from '../../common/crypto';
+import { RecordWriter } from './record-writer';
+import { RecordsController } from './records.controller';
+import { PatientContextService } from './patient-context.service';
+import { RecordsService } from './records.service';
+
+/** The records API (canonical patients, appointments, providers, locations) and the bulk record writer. */
+@Module({
+  controllers: [RecordsController],
+  providers: [
+    RecordsService,
+    PatientContextService,
+    {
+      provide: RecordWriter,
+      inject: [APP_ENV],
+      useFactory: (env: AppEnv) =>
+        new RecordWriter(deriveKey(env.encryptionKey, 'record-content-hash'), new Cipher(deriveKey(env.encryptionKey, 'record-sensitive'))),
+    },
+  ],
+  exports: [RecordsService, RecordWriter],
+})
+export class RecordsModule {}

@@ -1,0 +1,105 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import { ArrayMaxSize, ArrayMinSize, IsArray, IsDate, IsIn, IsInt, IsOptional, IsString, IsUUID, Max, MaxLength, Min } from 'class-validator';
+import { RESOURCE_ORDER, ResourceType } from '../../../providers/provider-adapter';
+
+const STATUSES = ['queued', 'running', 'succeeded', 'partially_succeeded', 'failed', 'cancelled'];
+
+export class SyncJobCreateDto {
+  @ApiProperty({ format: 'uuid', description: 'Integration to sync.' })
+  @IsUUID()
+  integrationId: string;
+
+  @ApiProperty({ enum: ['full', 'incremental'], description: 'full = read everything (continuing an unfinished pass); incremental = changes since the last checkpoint.' })
+  @IsIn(['full', 'incremental'])
+  mode: 'full' | 'incremental';
+
+  @ApiPropertyOptional({ enum: RESOURCE_ORDER, isArray: true, description: "Resources to sync (default: all the vendor supports)." })
+  @IsOptional() @IsArray() @ArrayMinSize(1) @ArrayMaxSize(RESOURCE_ORDER.length) @IsIn(RESOURCE_ORDER as string[], { each: true })
+  resources?: ResourceType[];
+
+  @ApiPropertyOptional({ description: 'Cap on source rows per resource for this run; the next run continues where it stopped.', minimum: 1, maximum: 10000000 })
+  @IsOptional() @IsInt() @Min(1) @Max(10_000_000)
+  limit?: number;
+}
+
+export class SyncJobQueryDto {
+  @ApiPropertyOptional({ format: 'uuid' }) @IsOptional() @IsUUID() integrationId?: string;
+  @ApiPropertyOptional({ enum: STATUSES }) @IsOptional() @IsIn(STATUSES) status?: 'queued' | 'running' | 'succeeded' | 'partially_succeeded' | 'failed' | 'cancelled';
+  @ApiPropertyOptional({ description: 'Opaque cursor from the previous page.' }) @IsOptional() @IsString() @MaxLength(200) cursor?: string;
+  @ApiPropertyOptional({ default: 50, minimum: 1, maximum: 500 }) @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(500) limit?: number;
+}
+
+export class PageQueryDto {
+  @ApiPropertyOptional({ description: 'Opaque cursor from the previous page.' }) @IsOptional() @IsString() @MaxLength(200) cursor?: string;
+  @ApiPropertyOptional({ default: 100, minimum: 1, maximum: 500 }) @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(500) limit?: number;
+}
+
+export class SyncStatisticsQueryDto {
+  @ApiPropertyOptional({ description: 'From (inclusive).', example: '2026-11-01T00:00:00Z' }) @IsOptional() @Type(() => Date) @IsDate() from?: Date;
+  @ApiPropertyOptional({ description: 'To (exclusive).', example: '2026-12-01T00:00:00Z' }) @IsOptional() @Type(() => Date) @IsDate() to?: Date;
+  @ApiPropertyOptional({ format: 'uuid' }) @IsOptional() @IsUUID() integrationId?: string;
+}
+
+export class ResourceProgressDto {
+  @ApiProperty({ description: 'Source rows read.' }) fetched: number;
+  @ApiProperty() added: number;
+  @ApiProperty() updated: number;
+  @ApiProperty({ description: 'Same content hash as stored: not rewritten.' }) unchanged: number;
+  @ApiProperty({ description: 'Not stored, with a reason in /errors (e.g. missing_birthdate).' }) skipped: number;
+  @ApiProperty({ description: 'Marked deleted in our store.' }) deleted: number;
+  @ApiProperty() failed: number;
+  @ApiPropertyOptional({ description: 'Live records stored for this resource after the run (count reconciliation).' }) stored?: number;
+  @ApiProperty({ description: 'This resource is finished in this job.' }) done: boolean;
+}
+
+export class SyncJobResponseDto {
+  @ApiProperty({ format: 'uuid' }) id: string;
+  @ApiProperty({ format: 'uuid' }) integrationId: string;
+  @ApiProperty({ enum: ['full', 'incremental'] }) mode: string;
+  @ApiProperty({ enum: ['api', 'retry', 'schedule', 'webhook'] }) trigger: string;
+  @ApiProperty({ type: [String] }) resources: string[];
+  @ApiPropertyOptional({ nullable: true, type: Number }) limit: number | null;
+  @ApiProperty({ enum: STATUSES }) status: string;
+  @ApiProperty({ type: 'object', additionalProperties: { $ref: '#/components/schemas/ResourceProgressDto' }, example: { patients: { fetched: 5000, added: 4950, updated: 0, unchanged: 0, skipped: 50, deleted: 0, failed: 0, done: true } } })
+  progress: Record<string, ResourceProgressDto>;
+  @ApiProperty() attempts: number;
+  @ApiPropertyOptional({ nullable: true, type: String }) errorCode: string | null;
+  @ApiPropertyOptional({ nullable: true, type: String }) errorMessage: string | null;
+  @ApiPropertyOptional({ nullable: true, type: String, format: 'uuid' }) retryOf: string | null;
+  @ApiPropertyOptional({ nullable: true, type: String, format: 'date-time' }) cancelRequestedAt: Date | null;
+  @ApiProperty() createdAt: Date;
+  @ApiPropertyOptional({ nullable: true, type: String, format: 'date-time' }) startedAt: Date | null;
+  @ApiPropertyOptional({ nullable: true, type: String, format: 'date-time' }) finishedAt: Date | null;
+  @ApiPropertyOptional({ nullable: true, type: Number, description: 'Run time in milliseconds.' }) durationMs: number | null;
+}
+
+export class SyncJobPageDto {
+  @ApiProperty({ type: SyncJobResponseDto, isArray: true }) data: SyncJobResponseDto[];
+  @ApiPropertyOptional({ nullable: true, type: String }) nextCursor: string | null;
+}
+
+export class SyncJobErrorDto {
+  @ApiProperty() id: string;
+  @ApiProperty({ example: 'patients' }) resource: string;
+  @ApiPropertyOptional({ nullable: true, type: String, description: "The source's id of the record (e.g. PatNum)." }) externalId: string | null;
+  @ApiProperty({ enum: ['failed', 'skipped'] }) kind: string;
+  @ApiProperty({ example: 'missing_birthdate' }) code: string;
+  @ApiProperty({ description: 'Free of PHI.' }) message: string;
+  @ApiProperty() createdAt: Date;
+}
+
+export class SyncJobErrorPageDto {
+  @ApiProperty({ type: SyncJobErrorDto, isArray: true }) data: SyncJobErrorDto[];
+  @ApiPropertyOptional({ nullable: true, type: String }) nextCursor: string | null;
+}
+
+export class SyncStatisticsDto {
+  @ApiProperty({ example: '2026-11-22' }) day: string;
+  @ApiProperty({ format: 'uuid' }) integrationId: string;
+  @ApiProperty() jobs: number;
+  @ApiProperty() succeeded: number;
+  @ApiProperty() failed: number;
+  @ApiProperty() recordsProcessed: number;
+  @ApiPropertyOptional({ nullable: true, type: Number, description: 'Milliseconds.' }) averageDurationMs: number | null;
+}

@@ -1,0 +1,61 @@
+import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
+
+export type SyncMode = 'full' | 'incremental';
+export type SyncStatus = 'queued' | 'running' | 'succeeded' | 'partially_succeeded' | 'failed' | 'cancelled';
+export const ACTIVE_STATUSES: SyncStatus[] = ['queued', 'running'];
+export const TERMINAL_STATUSES: SyncStatus[] = ['succeeded', 'partially_succeeded', 'failed', 'cancelled'];
+
+/** Counters of one resource in one job; updated after every batch. */
+export interface ResourceProgress {
+  fetched: number;
+  added: number;
+  updated: number;
+  unchanged: number;
+  skipped: number;
+  deleted: number;
+  failed: number;
+  /** Rows stored for this integration and resource after the job (count reconciliation). */
+  stored?: number;
+  done: boolean;
+}
+
+/** One sync run of an integration. Table `sync_jobs`; at most one queued or running per integration (unique index). */
+@Entity('sync_jobs')
+export class SyncJob {
+  @PrimaryGeneratedColumn('uuid') id: string;
+  @Column({ type: 'uuid' }) organizationId: string;
+  @Column({ type: 'uuid' }) integrationId: string;
+  @Column({ type: 'varchar', length: 20 }) mode: SyncMode;
+  @Column({ type: 'varchar', length: 20, default: 'api' }) trigger: string;
+  @Column({ type: 'text', array: true }) resources: string[];
+  @Column({ type: 'integer', nullable: true }) recordLimit: number | null;
+  @Column({ type: 'varchar', length: 30, default: 'queued' }) status: SyncStatus;
+  @Column({ type: 'jsonb', default: {} }) progress: Record<string, ResourceProgress>;
+  @Column({ type: 'integer', default: 0 }) attempts: number;
+  @Column({ type: 'varchar', length: 60, nullable: true }) errorCode: string | null;
+  @Column({ type: 'varchar', length: 500, nullable: true }) errorMessage: string | null;
+  @Column({ type: 'uuid', nullable: true }) retryOf: string | null;
+  @Column({ type: 'timestamptz', nullable: true }) cancelRequestedAt: Date | null;
+  @CreateDateColumn({ type: 'timestamptz' }) createdAt: Date;
+  @Column({ type: 'timestamptz', nullable: true }) startedAt: Date | null;
+  @Column({ type: 'timestamptz', nullable: true }) finishedAt: Date | null;
+  @UpdateDateColumn({ type: 'timestamptz' }) updatedAt: Date;
+}
+
+/** A record that failed or was skipped in a job: a code and a message free of PHI. Table `sync_job_errors`. */
+@Entity('sync_job_errors')
+export class SyncJobError {
+  @PrimaryGeneratedColumn({ type: 'bigint' }) id: string;
+  @Column({ type: 'uuid' }) jobId: string;
+  @Column({ type: 'uuid' }) organizationId: string;
+  @Column({ type: 'varchar', length: 40 }) resource: string;
+  @Column({ type: 'varchar', length: 100, nullable: true }) externalId: string | null;
+  @Column({ type: 'varchar', length: 10 }) kind: 'failed' | 'skipped';
+  @Column({ type: 'varchar', length: 60 }) code: string;
+  @Column({ type: 'varchar', length: 500 }) message: string;
+  @CreateDateColumn({ type: 'timestamptz' }) createdAt: Date;
+}
+
+export function emptyProgress(): ResourceProgress {
+  return { fetched: 0, added: 0, updated: 0, unchanged: 0, skipped: 0, deleted: 0, failed: 0, done: false };
+}

@@ -1,0 +1,177 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { Pool } from 'pg';
+import { Repository } from 'typeorm';
+import { APP_ENV } from '../../config/config.module';
+import { AppEnv } from '../../config/env';
+import { prefetch } from '../../common/prefetch';
+import { PG_POOL } from '../../database/database.module';
+import { withTransaction } from '../../database/transaction';
+import { ProviderAdapter, RESOURCE_ORDER, ReadBatch, ResourceType } from '../../providers/provider-adapter';
+import { AuditService } from '../audit/audit.service';
+import { Integration } from '../integrations/integration.entity';
+import { IntegrationsService } from '../integrations/integrations.service';
+import { PreparedRecord, RecordWriter } from '../records/record-writer';
+import { emptyProgress, ResourceProgress, SyncJob, TERMINAL_STATUSES } from './sync-job.entity';
+import { insertIssues, loadState, saveState, SyncState } from './sync-state.repository';
+
+/** Why a run stopped early. */
+export type StopReason = 'shutdown' | null;
+
+/** How the worker steers a run: `stopReason()` is polled between batches. */
+export interface RunControl {
+  stopReason(): StopReason;
+}
+
+/** `done`: the job reached a final status; `interrupted`: stopped for shutdown after a committed batch, to be resumed. */
+export type RunOutcome = 'done' | 'interrupted';
+
+/**
+ * Runs one sync job: for each resource (in dependency order) it reads batches from the
+ * vendor adapter from the saved checkpoint and writes each batch, its per-record issues,
+ * the new checkpoint and the job's progress in ONE transaction. Safe to run twice (BullMQ is
+ * at-least-once): a rerun continues from the last committed batch, and upserts are idempotent.
+ */
+@Injectable()
+export class SyncRunnerService {
+  constructor(
+    @InjectRepository(SyncJob) private readonly jobs: Repository<SyncJob>,
+    @Inject(PG_POOL) private readonly pool: Pool,
+    @Inject(APP_ENV) private readonly env: AppEnv,
+    private readonly integrations: IntegrationsService,
+    private readonly audit: AuditService,
+    private readonly writer: RecordWriter,
+  ) {}
+
+  /** @throws ProviderException or database errors; the worker decides between retry and failure. */
+  async run(syncJobId: string, control: RunControl): Promise<RunOutcome> {
+    const job = await this.jobs.findOne({ where: { id: syncJobId } });
+    if (!job || TERMINAL_STATUSES.includes(job.status)) return 'done';
+    if (job.cancelRequestedAt) return this.finish(job, 'cancelled');
+    await this.jobs.update({ id: job.id }, { status: 'running', startedAt: job.startedAt ?? new Date(), attempts: job.attempts + 1 });
+    const integration = await this.integrations.get(job.organizationId, job.integrationId);
+    let { adapter, ctx } = await this.integrations.adapterFor(integration);
+    let refreshed = false; // an external secret is re-read at most once per run (rotated keys)
+    const resources = RESOURCE_ORDER.filter((r) => job.resources.includes(r));
+    for (const resource of resources) {
+      const progress = (job.progress[resource] ??= emptyProgress());
+      if (progress.done) continue; // finished by an earlier attempt of this job
+      const stop = await this.syncResource(job, integration, adapter, ctx, resource, progress, control).catch(async (error: unknown) => {
+        const fresh = refreshed ? null : await this.integrations.refreshAfterAuthFailure(integration, error);
+        if (!fresh) throw error;
+        refreshed = true;
+        ({ adapter, ctx } = fresh);
+        // Safe to repeat: a failed batch rolled back, and syncResource reloads the last committed checkpoint.
+        return this.syncResource(job, integration, adapter, ctx, resource, progress, control);
+      });
+      if (stop === 'cancelled') return this.finish(job, 'cancelled');
+      if (stop === 'shutdown') {
+        await this.jobs.update({ id: job.id }, { status: 'queued' });
+        return 'interrupted';
+      }
+    }
+    return this.finish(job, resources.some((r) => job.progress[r].failed > 0) ? 'partially_succeeded' : 'succeeded');
+  }
+
+  private startState(job: SyncJob, adapter: ProviderAdapter, resource: ResourceType, saved: SyncState): SyncState {
+    const incremental = adapter.descriptor.capabilities.incremental.includes(resource);
+    // A full job starts a new pass unless one is unfinished (crash, retry or `limit`): that one continues.
+    if (!incremental || (job.mode === 'full' && !saved.inFullPass)) return { checkpoint: null, inFullPass: true };
+    return { checkpoint: saved.checkpoint, inFullPass: saved.inFullPass || saved.checkpoint === null };
+  }
+
+  private async syncResource(
+    job: SyncJob, integration: Integration, adapter: ProviderAdapter, ctx: Parameters<ProviderAdapter['read']>[0],
+    resource: ResourceType, progress: ResourceProgress, control: RunControl,
+  ): Promise<'cancelled' | 'shutdown' | null> {
+    const state = this.startState(job, adapter, resource, await loadState(this.pool, integration.id, resource));
+    const remaining = job.recordLimit === null ? undefined : job.recordLimit - progress.fetched;
+    if (remaining === undefined || remaining > 0) {
+      const batches = adapter.read(ctx, { resource, checkpoint: state.checkpoint, batchSize: this.env.syncBatchSize, limit: remaining });
+      // prepare() serialises and hashes the next batch while Postgres writes the current one.
+      const prepared = (async function* (writer: RecordWriter) {
+        for await (const batch of batches) yield { batch, records: writer.prepare(batch.records) };
+      })(this.writer);
+      for await (const { batch, records } of prefetch(prepared)) {
+        state.checkpoint = batch.checkpoint;
+        const cancelRequested = await this.commitBatch(job, resource, batch, records, progress, state);
+        if (cancelRequested) return 'cancelled';
+        if (control.stopReason()) return 'shutdown';
+      }
+    }
+    const limited = job.recordLimit !== null && progress.fetched >= job.recordLimit;
+    progress.done = true;
+    await withTransaction(this.pool, async (client) => {
+      if (!limited) await saveState(client, integration.id, resource, { checkpoint: state.checkpoint, inFullPass: false }, job.id);
+      const stored = await client.query<{ n: string }>(
+        'SELECT count(*) AS n FROM records WHERE integration_id = $1 AND resource_type = $2 AND deleted_at IS NULL', [integration.id, resource]);
+      progress.stored = Number(stored.rows[0].n);
+      await client.query('UPDATE sync_jobs SET progress = $2, updated_at = now() WHERE id = $1', [job.id, JSON.stringify(job.progress)]);
+    });
+    return null;
+  }
+
+  /** Writes one batch, its issues, checkpoint and progress atomically. Returns whether a cancel was requested. */
+  private async commitBatch(
+    job: SyncJob, resource: ResourceType, batch: ReadBatch, records: PreparedRecord[], progress: ResourceProgress, state: SyncState,
+  ): Promise<boolean> {
+    const before = { ...progress };
+    try {
+      return await withTransaction(this.pool, async (client) => {
+        const target = { organizationId: job.organizationId, integrationId: job.integrationId, resource };
+        const counts = await this.writer.write(client, target, records, batch.deletedExternalIds);
+        await insertIssues(client, job, resource, 'skipped', batch.skipped);
+        await insertIssues(client, job, resource, 'failed', batch.failed);
+        await saveState(client, job.integrationId, resource, state, job.id);
+        progress.fetched += batch.fetched;
+        progress.added += counts.added;
+        progress.updated += counts.updated;
+        progress.unchanged += counts.unchanged;
+        progress.deleted += counts.deleted;
+        progress.skipped += counts.skipped + batch.skipped.length;
+        progress.failed += batch.failed.length;
+        const res = await client.query<{ cancel_requested_at: Date | null }>(
+          'UPDATE sync_jobs SET progress = $2, updated_at = now() WHERE id = $1 RETURNING cancel_requested_at',
+          [job.id, JSON.stringify(job.progress)],
+        );
+        return res.rows[0]?.cancel_requested_at != null;
+      });
+    } catch (error) {
+      Object.assign(progress, before); // the batch rolled back: so do its counters
+      throw error;
+    }
+  }
+
+  /** Puts the job in a final status, updates the integration and audits `sync_job.completed`. */
+  async finish(job: SyncJob, status: 'succeeded' | 'partially_succeeded' | 'failed' | 'cancelled', error?: { code: string; message: string }): Promise<RunOutcome> {
+    const finishedAt = new Date();
+    await this.jobs.update({ id: job.id }, {
+      status, finishedAt, progress: job.progress, errorCode: error?.code ?? null, errorMessage: error?.message.slice(0, 500) ?? null,
+    });
+    if (status === 'succeeded' || status === 'partially_succeeded') {
+      await this.jobs.manager.query('UPDATE integrations SET last_synced_at = $2, health_status = $3, last_error = NULL WHERE id = $1', [job.integrationId, finishedAt, 'healthy']);
+    } else if (status === 'failed') {
+      await this.integrations.setHealth(job.integrationId, false, error?.message ?? 'Sync failed', false);
+    }
+    const totals = Object.values(job.progress).reduce<Record<string, number>>((sum, p) => {
+      for (const key of ['fetched', 'added', 'updated', 'unchanged', 'skipped', 'deleted', 'failed'] as const) sum[key] = (sum[key] ?? 0) + p[key];
+      return sum;
+    }, {});
+    await this.audit.record({
+      organizationId: job.organizationId, actorType: 'system', action: 'sync_job.completed', targetType: 'sync_job', targetId: job.id,
+      outcome: status === 'failed' ? 'failure' : 'success',
+      details: { integrationId: job.integrationId, status, mode: job.mode, totals, errorCode: error?.code ?? null },
+    });
+    return 'done';
+  }
+
+  /** Records a temporary failure that BullMQ will retry (status stays active). */
+  async noteRetry(syncJobId: string, error: { code: string; message: string }): Promise<void> {
+    await this.jobs.update({ id: syncJobId }, { errorCode: error.code, errorMessage: `Retrying after: ${error.message}`.slice(0, 500) });
+  }
+
+  /** Loads a job for the worker's failure path. */
+  findJob(syncJobId: string): Promise<SyncJob | null> {
+    return this.jobs.findOne({ where: { id: syncJobId } });
+  }
+}

@@ -1,0 +1,45 @@
+import { PoolClient } from 'pg';
+import { Checkpoint, RecordIssue } from '../../providers/provider-adapter';
+
+/** Saved position of one resource of one integration. */
+export interface SyncState {
+  checkpoint: Checkpoint | null;
+  inFullPass: boolean;
+}
+
+/** Reads the saved state of a resource (none yet = a first, full pass). */
+export async function loadState(client: { query: PoolClient['query'] }, integrationId: string, resource: string): Promise<SyncState> {
+  const res = await client.query<{ checkpoint: Checkpoint | null; in_full_pass: boolean }>(
+    'SELECT checkpoint, in_full_pass FROM sync_states WHERE integration_id = $1 AND resource = $2',
+    [integrationId, resource],
+  );
+  const row = res.rows[0];
+  return { checkpoint: row?.checkpoint ?? null, inFullPass: row?.in_full_pass ?? false };
+}
+
+/** Saves the state; called inside the batch's transaction so the checkpoint never runs ahead of the data. */
+export async function saveState(client: PoolClient, integrationId: string, resource: string, state: SyncState, jobId: string): Promise<void> {
+  await client.query(
+    `INSERT INTO sync_states (integration_id, resource, checkpoint, in_full_pass, last_job_id, updated_at)
+     VALUES ($1, $2, $3, $4, $5, now())
+     ON CONFLICT (integration_id, resource) DO UPDATE
+       SET checkpoint = EXCLUDED.checkpoint, in_full_pass = EXCLUDED.in_full_pass, last_job_id = EXCLUDED.last_job_id, updated_at = now()`,
+    [integrationId, resource, state.checkpoint === null ? null : JSON.stringify(state.checkpoint), state.inFullPass, jobId],
+  );
+}
+
+/** Appends per-record issues of a batch in one statement. */
+export async function insertIssues(
+  client: PoolClient,
+  job: { id: string; organizationId: string },
+  resource: string,
+  kind: 'failed' | 'skipped',
+  issues: RecordIssue[],
+): Promise<void> {
+  if (!issues.length) return;
+  await client.query(
+    `INSERT INTO sync_job_errors (job_id, organization_id, resource, kind, external_id, code, message)
+     SELECT $1, $2, $3, $4, e, c, m FROM unnest($5::text[], $6::text[], $7::text[]) AS t(e, c, m)`,
+    [job.id, job.organizationId, resource, kind, issues.map((i) => i.externalId), issues.map((i) => i.code.slice(0, 60)), issues.map((i) => i.message.slice(0, 500))],
+  );
+}

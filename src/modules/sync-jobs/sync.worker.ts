@@ -1,0 +1,71 @@
+import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
+import { DelayedError, Job, UnrecoverableError } from 'bullmq';
+import { APP_ENV } from '../../config/config.module';
+import type { AppEnv } from '../../config/env';
+import { DomainException } from '../../common/domain-exception';
+import { ProviderException } from '../../providers/provider.exception';
+import { JobName, QueueName, SYNC_JOB_ATTEMPTS, SyncJobData } from '../../queue/queue.constants';
+import { QueueWorker } from '../../queue/queue-worker';
+import { SyncRunnerService } from './sync-runner.service';
+
+/** A failure's code and a message safe for the job row, Redis and logs (no PHI, no internals). */
+function describe(error: unknown): { code: string; message: string; permanent: boolean } {
+  if (error instanceof ProviderException) return { code: error.code, message: error.message, permanent: !error.temporary };
+  if (error instanceof DomainException) return { code: error.code, message: error.message, permanent: true };
+  const code = (error as { code?: unknown })?.code;
+  return { code: 'INTERNAL_ERROR', message: `Unexpected error during sync (${error instanceof Error ? error.name : 'unknown'}${typeof code === 'string' ? ` ${code}` : ''})`, permanent: false };
+}
+
+/**
+ * The `sync-jobs` BullMQ worker, started only when `APP_ROLE` is `all` or `worker`.
+ * Temporary failures are thrown again so BullMQ retries after 2 s, 4 s, 8 s; permanent ones
+ * fail the job at once (`UnrecoverableError`). On SIGTERM it stops taking jobs, lets the
+ * running batch commit, moves the job back to the queue (no attempt spent) and closes.
+ */
+@Injectable()
+export class SyncWorker implements OnApplicationBootstrap, BeforeApplicationShutdown {
+  private readonly logger = new Logger(SyncWorker.name);
+  private readonly queueWorker = new QueueWorker<SyncJobData>(QueueName.SYNC_JOBS, this.logger);
+  private stopping = false;
+
+  constructor(
+    @Inject(APP_ENV) private readonly env: AppEnv,
+    private readonly runner: SyncRunnerService,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    // A killed worker's job is taken over after one lock period (at-least-once: the runner resumes from its checkpoint).
+    this.queueWorker.start(this.env, (job, token) => this.process(job, token), {
+      concurrency: 2, lockDuration: this.env.syncLockDurationMs, stalledInterval: this.env.syncLockDurationMs, maxStalledCount: 3,
+    });
+  }
+
+  private async process(job: Job<SyncJobData>, token?: string): Promise<void> {
+    if (job.name !== JobName.RUN_SYNC) throw new UnrecoverableError(`No processor for job name ${job.name}`);
+    const { syncJobId } = job.data;
+    try {
+      const outcome = await this.runner.run(syncJobId, { stopReason: () => (this.stopping ? 'shutdown' : null) });
+      if (outcome === 'interrupted') {
+        await job.moveToDelayed(Date.now() + 500, token);
+        throw new DelayedError();
+      }
+    } catch (error) {
+      if (error instanceof DelayedError) throw error;
+      const failure = describe(error);
+      const attempts = job.opts.attempts ?? SYNC_JOB_ATTEMPTS;
+      const last = failure.permanent || job.attemptsMade + 1 >= attempts;
+      this.logger.warn({ syncJobId, code: failure.code, attempt: job.attemptsMade + 1, last }, 'sync attempt failed');
+      const row = await this.runner.findJob(syncJobId);
+      if (row && last) await this.runner.finish(row, 'failed', failure);
+      else if (row) await this.runner.noteRetry(syncJobId, failure);
+      // Only the code reaches Redis: job failure reasons are stored there in clear text.
+      if (failure.permanent) throw new UnrecoverableError(failure.code);
+      throw new Error(failure.code);
+    }
+  }
+
+  async beforeApplicationShutdown(): Promise<void> {
+    this.stopping = true;
+    await this.queueWorker.close();
+  }
+}

@@ -1,0 +1,170 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { Queue } from 'bullmq';
+import { randomUUID } from 'node:crypto';
+import { DataSource, Repository } from 'typeorm';
+import { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
+import { decodeCursor, Page, toPage } from '../../common/pagination';
+import { WEBHOOK_SCHEMES, WebhookScheme } from '../../providers/provider-adapter';
+import { ProviderRegistryService } from '../../providers/provider-registry.service';
+import { WebhookJobData } from '../../queue/queue.constants';
+import { WEBHOOK_QUEUE } from '../../queue/queue.module';
+import { AuditService } from '../audit/audit.service';
+import { Actor, IntegrationsService } from '../integrations/integrations.service';
+import { WebhookCreateDto } from './dtos/webhook.dto';
+import { enqueueDelivery } from './webhook-queue';
+import { generateSecret, WebhookCrypto } from './webhook-crypto';
+import { WebhookDelivery, WebhookDeliveryStatus } from './webhook-delivery.entity';
+import { WebhookEndpoint } from './webhook-endpoint.entity';
+import { WebhookException, WebhookExceptionCode } from './webhook.exception';
+import { standardWebhooksKey } from './verifiers';
+
+/** Default grace period of the previous secret after a rotation. */
+export const DEFAULT_ROTATION_GRACE_SECONDS = 86_400;
+
+function invalid(field: string, message: string): WebhookException {
+  return new WebhookException(WebhookExceptionCode.INVALID_CONFIG, message, [{ field, errors: [message] }]);
+}
+
+/**
+ * Webhook configurations of an organization (one per integration) and their deliveries.
+ * Every query is scoped by organization (another tenant's objects are 404). Secrets are
+ * returned once, on create and rotate. Changes are audited (ids only).
+ */
+@Injectable()
+export class WebhookEndpointsService {
+  constructor(
+    @InjectRepository(WebhookEndpoint) private readonly endpoints: Repository<WebhookEndpoint>,
+    @InjectRepository(WebhookDelivery) private readonly deliveries: Repository<WebhookDelivery>,
+    @Inject(WEBHOOK_QUEUE) private readonly queue: Queue<WebhookJobData>,
+    private readonly dataSource: DataSource,
+    private readonly integrations: IntegrationsService,
+    private readonly registry: ProviderRegistryService,
+    private readonly crypto: WebhookCrypto,
+    private readonly audit: AuditService,
+  ) {}
+
+  /**
+   * Creates the integration's webhook configuration. The scheme defaults to the vendor's.
+   * @throws 404 unknown integration; 400 vendor without webhooks, unknown event, bad secret; 409 already configured.
+   */
+  async create(dto: WebhookCreateDto, actor: Actor): Promise<{ endpoint: WebhookEndpoint; secret: string | null }> {
+    const integration = await this.integrations.get(actor.organizationId, dto.integrationId);
+    const adapter = this.registry.get(integration.vendor);
+    const hooks = adapter.descriptor.webhooks;
+    if (!adapter.descriptor.capabilities.webhooks || !hooks || !adapter.parseWebhook || !adapter.fetchRecords) {
+      throw new WebhookException(WebhookExceptionCode.NOT_SUPPORTED, `Vendor ${integration.vendor} does not send webhooks`);
+    }
+    const unknown = dto.events.filter((e) => !hooks.events.includes(e));
+    if (unknown.length) throw invalid('events', `events must be among: ${hooks.events.join(', ')}`);
+    const scheme = (dto.signatureAlgorithm ?? hooks.defaultScheme) as WebhookScheme;
+    if (!WEBHOOK_SCHEMES.includes(scheme) || !hooks.schemes.includes(scheme)) throw invalid('signatureAlgorithm', `signatureAlgorithm must be one of: ${hooks.schemes.join(', ')}`);
+    const secret = dto.secret ?? generateSecret(scheme);
+    this.checkSecret(scheme, dto.secret);
+    const id = randomUUID();
+    await this.dataSource.transaction(async (manager) => {
+      const inserted = await manager.query(
+        `INSERT INTO webhook_endpoints (id, organization_id, integration_id, events, signature_algorithm, signature_header, delivery_id_header, secret_ciphertext)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (integration_id) DO NOTHING RETURNING id`,
+        [id, actor.organizationId, integration.id, dto.events, scheme, dto.signatureHeader?.toLowerCase() ?? null, dto.deliveryIdHeader?.toLowerCase() ?? null,
+          secret === null ? null : this.crypto.sealSecret(id, 'current', secret)],
+      );
+      if (!inserted.length) throw new WebhookException(WebhookExceptionCode.ALREADY_CONFIGURED, 'This integration already has a webhook configuration; delete it first');
+      await this.audit.record({
+        organizationId: actor.organizationId, actorType: 'api_key', actorId: actor.actorId, action: 'webhook.created', targetType: 'webhook', targetId: id,
+        requestId: actor.requestId, details: { integrationId: integration.id, signatureAlgorithm: scheme, events: dto.events, secretGenerated: dto.secret === undefined },
+      }, manager);
+    });
+    return { endpoint: await this.get(actor.organizationId, id), secret };
+  }
+
+  private checkSecret(scheme: WebhookScheme, secret: string | undefined): void {
+    if (secret === undefined) return;
+    if (scheme === 'opendental-api-events') throw invalid('secret', 'secret is not used by opendental-api-events (the customer key in Authorization is checked)');
+    if (scheme === 'standard-webhooks' && !standardWebhooksKey(secret)) throw invalid('secret', 'secret must be whsec_ followed by base64');
+  }
+
+  list(organizationId: string): Promise<WebhookEndpoint[]> {
+    return this.endpoints.find({ where: { organizationId }, order: { createdAt: 'ASC', id: 'ASC' } });
+  }
+
+  /** @throws 404, also for another organization's configuration. */
+  async get(organizationId: string, id: string): Promise<WebhookEndpoint> {
+    const found = await this.endpoints.findOne({ where: { id, organizationId } });
+    if (!found) throw new WebhookException(WebhookExceptionCode.NOT_FOUND, 'Webhook configuration not found');
+    return found;
+  }
+
+  /** Deletes the configuration and its deliveries (later deliveries are refused with 401). Audited. */
+  async remove(id: string, actor: Actor): Promise<void> {
+    const endpoint = await this.get(actor.organizationId, id);
+    await this.dataSource.transaction(async (manager) => {
+      await manager.getRepository(WebhookEndpoint).delete({ id, organizationId: actor.organizationId });
+      await this.audit.record({
+        organizationId: actor.organizationId, actorType: 'api_key', actorId: actor.actorId, action: 'webhook.deleted', targetType: 'webhook', targetId: id,
+        requestId: actor.requestId, details: { integrationId: endpoint.integrationId },
+      }, manager);
+    });
+  }
+
+  /**
+   * Issues a new secret; the current one keeps verifying for `graceSeconds` (default 24 h).
+   * @throws 404; 400 for opendental-api-events (its key is the office's customer key).
+   */
+  async rotate(id: string, graceSeconds: number | undefined, actor: Actor): Promise<{ endpoint: WebhookEndpoint; secret: string }> {
+    const endpoint = await this.endpoints.createQueryBuilder('e').addSelect('e.secretCiphertext')
+      .where('e.id = :id AND e.organizationId = :org', { id, org: actor.organizationId }).getOne();
+    if (!endpoint) throw new WebhookException(WebhookExceptionCode.NOT_FOUND, 'Webhook configuration not found');
+    const secret = generateSecret(endpoint.signatureAlgorithm as WebhookScheme);
+    if (!secret || !endpoint.secretCiphertext) {
+      throw new WebhookException(WebhookExceptionCode.NOT_SUPPORTED, 'This scheme has no secret of ours to rotate (rotate the customer key at the vendor)');
+    }
+    const previous = this.crypto.openSecret(id, 'current', endpoint.secretCiphertext);
+    const expires = new Date(Date.now() + (graceSeconds ?? DEFAULT_ROTATION_GRACE_SECONDS) * 1000);
+    await this.dataSource.transaction(async (manager) => {
+      await manager.getRepository(WebhookEndpoint).update({ id }, {
+        secretCiphertext: this.crypto.sealSecret(id, 'current', secret),
+        previousSecretCiphertext: this.crypto.sealSecret(id, 'previous', previous),
+        previousSecretExpiresAt: expires,
+      } as QueryDeepPartialEntity<WebhookEndpoint>);
+      await this.audit.record({
+        organizationId: actor.organizationId, actorType: 'api_key', actorId: actor.actorId, action: 'webhook.secret_rotated', targetType: 'webhook', targetId: id,
+        requestId: actor.requestId, details: { integrationId: endpoint.integrationId, previousSecretExpiresAt: expires.toISOString() },
+      }, manager);
+    });
+    return { endpoint: await this.get(actor.organizationId, id), secret };
+  }
+
+  /** Deliveries of a configuration, newest first, keyset-paged on (receivedAt, id). @throws 404; 400 bad cursor. */
+  async listDeliveries(organizationId: string, endpointId: string, q: { status?: string; cursor?: string; limit?: number }): Promise<Page<WebhookDelivery>> {
+    await this.get(organizationId, endpointId);
+    const cursor = decodeCursor(q.cursor, ['timestamp', 'uuid']);
+    const limit = q.limit ?? 50;
+    const qb = this.deliveries.createQueryBuilder('d').where('d.endpointId = :endpointId AND d.organizationId = :organizationId', { endpointId, organizationId });
+    if (q.status) qb.andWhere('d.status = :status', { status: q.status });
+    if (cursor) qb.andWhere('(d.receivedAt, d.id) < (:at, :id)', { at: new Date(cursor[0] as string), id: cursor[1] });
+    const rows = await qb.orderBy('d.receivedAt', 'DESC').addOrderBy('d.id', 'DESC').take(limit + 1).getMany();
+    return toPage(rows, limit, (d) => [d.receivedAt.toISOString(), d.id], (d) => d);
+  }
+
+  /**
+   * Replays a failed (or already processed) delivery: back to pending and onto the queue. Audited.
+   * @throws 404; 409 while it is pending or processing.
+   */
+  async retry(organizationId: string, deliveryRowId: string, actor: Actor): Promise<WebhookDelivery> {
+    const updated = await this.deliveries.query(
+      `UPDATE webhook_deliveries SET status = 'pending', error_code = NULL, error_message = NULL, updated_at = now()
+        WHERE id = $1 AND organization_id = $2 AND status IN ('failed', 'succeeded') RETURNING id`,
+      [deliveryRowId, organizationId],
+    );
+    const delivery = await this.deliveries.findOne({ where: { id: deliveryRowId, organizationId } });
+    if (!delivery) throw new WebhookException(WebhookExceptionCode.DELIVERY_NOT_FOUND, 'Webhook delivery not found');
+    if (!(updated[0] as unknown[]).length) throw new WebhookException(WebhookExceptionCode.NOT_RETRYABLE, `Delivery is ${delivery.status as WebhookDeliveryStatus}; only failed or succeeded deliveries can be replayed`);
+    await enqueueDelivery(this.queue, deliveryRowId, `retry-${Date.now()}`);
+    await this.audit.record({
+      organizationId, actorType: 'api_key', actorId: actor.actorId, action: 'webhook.delivery_retried', targetType: 'webhook_delivery', targetId: deliveryRowId,
+      requestId: actor.requestId, details: { integrationId: delivery.integrationId },
+    });
+    return delivery;
+  }
+}

@@ -1,0 +1,100 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { Queue } from 'bullmq';
+import { createHash, randomUUID } from 'node:crypto';
+import { Repository } from 'typeorm';
+import { WebhookScheme } from '../../providers/provider-adapter';
+import { WebhookJobData } from '../../queue/queue.constants';
+import { WEBHOOK_QUEUE } from '../../queue/queue.module';
+import { Integration } from '../integrations/integration.entity';
+import { IntegrationsService } from '../integrations/integrations.service';
+import { enqueueDelivery } from './webhook-queue';
+import { WebhookCrypto } from './webhook-crypto';
+import { WebhookEndpoint } from './webhook-endpoint.entity';
+import { WebhookException } from './webhook.exception';
+import { VERIFIERS, WebhookRequest } from './verifiers';
+
+/** Largest accepted body: the raw parser answers 413 above it, before any HMAC work (see bootstrap.ts). */
+export const WEBHOOK_BODY_LIMIT_BYTES = 1024 * 1024;
+
+/** True for the receiver's path (`/api/v1/webhooks/...`), whose body must stay raw bytes. */
+export function isWebhookPath(url: string | undefined): boolean {
+  return (url ?? '').startsWith('/api/v1/webhooks/');
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** What the receiver answers: a new delivery (202) or a replay of a stored one (200). */
+export interface Received {
+  deliveryRowId: string;
+  duplicate: boolean;
+}
+
+/**
+ * Receives `POST /api/v1/webhooks/:integrationId`: verifies the raw bytes with the integration's
+ * scheme, then stores the delivery (payload encrypted) with a unique (integration, delivery id)
+ * key BEFORE answering, and enqueues its id. A replay is acknowledged and not processed again.
+ * Any verification failure is the same 401 (unknown integration included), with nothing stored.
+ */
+@Injectable()
+export class WebhookReceiverService {
+  private readonly logger = new Logger(WebhookReceiverService.name);
+
+  constructor(
+    @InjectRepository(WebhookEndpoint) private readonly endpoints: Repository<WebhookEndpoint>,
+    @InjectRepository(Integration) private readonly integrationsRepo: Repository<Integration>,
+    @Inject(WEBHOOK_QUEUE) private readonly queue: Queue<WebhookJobData>,
+    private readonly integrations: IntegrationsService,
+    private readonly crypto: WebhookCrypto,
+  ) {}
+
+  /** @throws WebhookException UNAUTHORIZED (401). */
+  async receive(integrationId: string, request: WebhookRequest): Promise<Received> {
+    if (!UUID.test(integrationId)) throw WebhookException.unauthorized();
+    const endpoint = await this.endpoints.createQueryBuilder('e').addSelect(['e.secretCiphertext', 'e.previousSecretCiphertext'])
+      .where('e.integrationId = :integrationId', { integrationId }).getOne();
+    if (!endpoint) throw WebhookException.unauthorized();
+    const scheme = endpoint.signatureAlgorithm as WebhookScheme;
+    const secrets = await this.activeSecrets(endpoint, scheme);
+    const result = VERIFIERS[scheme].verify(request, {
+      secrets, signatureHeader: endpoint.signatureHeader, deliveryIdHeader: endpoint.deliveryIdHeader,
+    });
+    if (!result.ok) {
+      this.logger.warn({ integrationId, scheme, reason: result.reason }, 'webhook rejected');
+      throw WebhookException.unauthorized();
+    }
+    const deliveryId = result.deliveryId ?? `sha256:${createHash('sha256').update(request.body).digest('hex')}`;
+    const id = randomUUID();
+    const inserted = await this.endpoints.query(
+      `INSERT INTO webhook_deliveries (id, organization_id, integration_id, endpoint_id, delivery_id, payload_ciphertext, received_at)
+       VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (integration_id, delivery_id) DO NOTHING RETURNING id`,
+      [id, endpoint.organizationId, integrationId, endpoint.id, deliveryId, this.crypto.sealPayload(id, request.body), new Date()],
+    );
+    if (inserted.length) {
+      await enqueueDelivery(this.queue, id);
+      return { deliveryRowId: id, duplicate: false };
+    }
+    const [existing] = await this.endpoints.query(
+      `SELECT id, status FROM webhook_deliveries WHERE integration_id = $1 AND delivery_id = $2`, [integrationId, deliveryId],
+    ) as Array<{ id: string; status: string }>;
+    // A first attempt whose enqueue failed is still pending: enqueue again (same job id, claimed once).
+    if (existing?.status === 'pending') await enqueueDelivery(this.queue, existing.id);
+    return { deliveryRowId: existing?.id ?? id, duplicate: true };
+  }
+
+  /** Current secret, plus the previous one while its grace period lasts; for OpenDental API Events, the integration's customer key. */
+  private async activeSecrets(endpoint: WebhookEndpoint, scheme: WebhookScheme): Promise<string[]> {
+    if (scheme === 'opendental-api-events') {
+      const integration = await this.integrationsRepo.findOne({ where: { id: endpoint.integrationId } });
+      if (!integration) return [];
+      const { ctx } = await this.integrations.adapterFor(integration);
+      return ctx.credentials.customerKey ? [ctx.credentials.customerKey] : [];
+    }
+    const secrets: string[] = [];
+    if (endpoint.secretCiphertext) secrets.push(this.crypto.openSecret(endpoint.id, 'current', endpoint.secretCiphertext));
+    if (endpoint.previousSecretCiphertext && endpoint.previousSecretExpiresAt && endpoint.previousSecretExpiresAt.getTime() > Date.now()) {
+      secrets.push(this.crypto.openSecret(endpoint.id, 'previous', endpoint.previousSecretCiphertext));
+    }
+    return secrets;
+  }
+}

@@ -1,0 +1,37 @@
+import { CanonicalRecord } from '../provider-adapter';
+import { mapDocument } from './document.mapper';
+
+const DB_ROW = {
+  DocNum: '17', Description: 'Consent form - treatment', DateCreated: '2025-02-03 14:05:00', DocCategory: '20', PatNum: '9',
+  FileName: 'Consentformtreatment17.pdf', ImgType: 0, ToothNumbers: '', Note: 'Signed on tablet\r\nat front desk.', MountItemNum: '0',
+  DateTStamp: '2025-02-03 14:06:10', RawBase64: 'JVBERi0xLjQK', Thumbnail: '/9j/4AAQ', ProvNum: '0',
+};
+
+describe('mapDocument', () => {
+  it('maps document metadata, reading DateCreated in the office time zone, and never copies file content', () => {
+    const record = mapDocument(DB_ROW, 'America/Chicago') as CanonicalRecord;
+    expect(record.externalId).toBe('17');
+    expect(record.patientExternalId).toBe('9');
+    expect(record.data).toMatchObject({
+      description: 'Consent form - treatment', fileName: 'Consentformtreatment17.pdf', contentType: 'application/pdf',
+      type: 'document', sourceType: 'Document', categoryExternalId: '20', createdAt: '2025-02-03T20:05:00.000Z',
+      localCreatedAt: '2025-02-03T14:05:00', toothNumbers: [], note: 'Signed on tablet at front desk.', providerExternalId: null,
+    });
+    expect(JSON.stringify(record.raw)).not.toContain('JVBERi0xLjQK');
+    expect(JSON.stringify(record.raw)).not.toContain('/9j/4AAQ');
+  });
+
+  it('gives the same data from the API (text ImgType, carriage returns sent as spaces)', () => {
+    const api = { ...DB_ROW, DocNum: 17, PatNum: 9, ImgType: 'Document', Note: 'Signed on tablet at front desk.', RawBase64: undefined };
+    expect((mapDocument(api, 'UTC') as CanonicalRecord).data).toEqual((mapDocument(DB_ROW, 'UTC') as CanonicalRecord).data);
+  });
+
+  it('radiographs keep their tooth numbers and provider', () => {
+    const record = mapDocument({ ...DB_ROW, ImgType: 'Radiograph', ToothNumbers: '2,3,14', ProvNum: 4, FileName: 'BWX5.jpg' }, 'UTC') as CanonicalRecord;
+    expect(record.data).toMatchObject({ type: 'radiograph', toothNumbers: ['2', '3', '14'], providerExternalId: '4', contentType: 'image/jpeg' });
+  });
+
+  it('a mount (DocNum 0) is skipped with reason mount', () => {
+    expect(mapDocument({ DocNum: 0, MountNum: 3, PatNum: 9, DateTStamp: '' }, 'UTC')).toMatchObject({ externalId: 'mount:3', code: 'mount' });
+  });
+});

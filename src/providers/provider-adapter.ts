@@ -1,0 +1,229 @@
+/**
+ * The one interface every vendor adapter implements (OpenDental DB and API, NexHealth, the
+ * FHIR R4 EHRs). Core modules depend only on this file and the registry, never on a vendor.
+ *
+ * Shape of a sync: the engine asks `read()` for one resource with the checkpoint it saved
+ * last time (null = start a full pass); the adapter yields batches of canonical records, each
+ * with the checkpoint that covers it. The engine writes a batch and its checkpoint in one
+ * transaction, so a crash resumes after the last committed batch. Checkpoints are opaque
+ * JSON owned by the adapter: a keyset `(DateTStamp, PatNum)` for OpenDental's database, an
+ * `Offset` plus `serverDateTime` for its API, a cursor for NexHealth, a `_lastUpdated`
+ * instant or a Bulk Data `$export` status URL for FHIR servers.
+ */
+
+/** Canonical resource types, named after their FHIR R4 counterparts' plural use in our API. */
+export type ResourceType = 'patients' | 'providers' | 'locations' | 'appointments' | 'coverages' | 'documents' | 'balances';
+
+/** Every resource type, in the order a sync runs them (referenced records first). */
+export const RESOURCE_ORDER: readonly ResourceType[] = ['providers', 'locations', 'patients', 'coverages', 'appointments', 'documents', 'balances'];
+
+/** Vendor categories shown in the catalog. */
+export type VendorCategory = 'dental_pms' | 'ehr' | 'integration_platform';
+
+/** What an adapter can do; core code checks these before calling an optional method. */
+export interface VendorCapabilities {
+  /** Resources the adapter can read. */
+  resources: ResourceType[];
+  /** Resources that support incremental reads from a checkpoint (the rest are read whole each time). */
+  incremental: ResourceType[];
+  /** The vendor pushes change notifications (webhooks). */
+  webhooks: boolean;
+  /** The adapter can write changes back (book appointments, create patients…). */
+  writeBack: boolean;
+  /** The adapter can list databases on the server (setup form's "select database" step). */
+  listDatabases: boolean;
+}
+
+/** A credential the integration form asks for; values are never returned by the API. */
+export interface CredentialField {
+  name: string;
+  label: string;
+  description?: string;
+  required: boolean;
+}
+
+/** Catalog entry describing a vendor. `configSchema` is a JSON Schema (draft 2020-12 subset) a frontend can render as a form. */
+export interface VendorDescriptor {
+  id: string;
+  name: string;
+  category: VendorCategory;
+  description: string;
+  capabilities: VendorCapabilities;
+  configSchema: Record<string, unknown>;
+  credentialFields: CredentialField[];
+  /** Present when `capabilities.webhooks`: how the vendor signs its deliveries and what it sends. */
+  webhooks?: WebhookDescriptor;
+}
+
+/** Signature schemes the webhooks module can verify (see modules/webhooks/verifiers). */
+export const WEBHOOK_SCHEMES = ['standard-webhooks', 'hmac-sha256', 'hmac-sha512', 'opendental-api-events'] as const;
+export type WebhookScheme = (typeof WEBHOOK_SCHEMES)[number];
+
+/** A vendor's webhook capability: its default scheme, the schemes it can use, and the event names it sends. */
+export interface WebhookDescriptor {
+  defaultScheme: WebhookScheme;
+  schemes: WebhookScheme[];
+  /** Event names a webhook configuration may subscribe to (e.g. `patients`, `appointments`). */
+  events: string[];
+}
+
+/** A verified, stored delivery as the processor hands it to the adapter (raw bytes, decrypted). */
+export interface WebhookDeliveryPayload {
+  /** Our delivery id (the vendor's id, or a hash of the body when it sends none). */
+  deliveryId: string;
+  body: Buffer;
+}
+
+/** A change a delivery announces: the resource and the vendor ids to fetch again. */
+export interface WebhookChange {
+  resource: ResourceType;
+  externalIds: string[];
+}
+
+/** Everything an adapter needs for one call: the integration's validated config and decrypted credentials. */
+export interface AdapterContext {
+  organizationId: string;
+  integrationId: string;
+  environment: 'sandbox' | 'production';
+  config: Record<string, unknown>;
+  credentials: Record<string, string>;
+  /** Aborted when the job is cancelled or the process shuts down; adapters stop between pages. */
+  signal?: AbortSignal;
+}
+
+/** Result of `testConnection`. `message` is safe to show (no secrets, no PHI). */
+export interface ConnectionTestResult {
+  ok: boolean;
+  message: string;
+  details?: Record<string, unknown>;
+}
+
+/** Opaque, JSON-serialisable position in a vendor's change stream. */
+export type Checkpoint = Record<string, unknown>;
+
+/** One read request: a resource, where to start, and how much to take. */
+export interface ReadRequest {
+  resource: ResourceType;
+  /** null = start a full pass from the beginning. */
+  checkpoint: Checkpoint | null;
+  /** Records per batch (the engine's transaction size). */
+  batchSize: number;
+  /** Stop after this many source rows; the last checkpoint lets the next run continue. */
+  limit?: number;
+}
+
+/**
+ * A canonical record as the adapter maps it. `data` holds vendor-neutral fields (camelCase,
+ * FHIR-flavoured codes); `raw` the source row minus sensitive fields; `sensitive` fields the
+ * store encrypts (for example a full SSN) and never returns.
+ */
+export interface CanonicalRecord {
+  externalId: string;
+  data: Record<string, unknown>;
+  raw?: Record<string, unknown>;
+  sensitive?: Record<string, string>;
+  /** The source says this record is deleted (for example PatStatus Deleted, ProvStatus Deleted). */
+  deleted?: boolean;
+  /** The vendor's own change stamp, kept verbatim (for example DateTStamp in office time). */
+  sourceUpdatedAt?: string | null;
+  /** External id of the patient this record belongs to (appointments, coverages, documents, balances). */
+  patientExternalId?: string | null;
+  /** Indexed copies of fields the records API filters on. */
+  index?: { searchText?: string | null; birthDate?: string | null; startsAt?: string | null; status?: string | null };
+}
+
+/** A source row that was not stored, with a reason code and a message free of PHI. */
+export interface RecordIssue {
+  externalId: string | null;
+  code: string;
+  message: string;
+}
+
+/** One batch of a read. `checkpoint` covers every row in it and before it. */
+export interface ReadBatch {
+  records: CanonicalRecord[];
+  /** External ids the source reports as deleted (for example OpenDental `deletedobject`). */
+  deletedExternalIds: string[];
+  skipped: RecordIssue[];
+  failed: RecordIssue[];
+  /** Source rows consumed by this batch (records + skipped + failed + tombstones). */
+  fetched: number;
+  checkpoint: Checkpoint;
+}
+
+/** Write-back actions the actions API offers (vendor-neutral names). */
+export const ACTION_TYPES = [
+  'create_patient', 'create_appointment', 'confirm_appointment', 'cancel_appointment', 'reschedule_appointment', 'add_appointment_note',
+] as const;
+export type ActionType = (typeof ACTION_TYPES)[number];
+
+/** A validated action: `payload` has passed the core DTO for its type (see modules/actions). */
+export interface ActionRequest {
+  type: ActionType;
+  payload: Record<string, unknown>;
+}
+
+/**
+ * What the vendor answered. `result` is returned to the caller and stored (no secrets);
+ * `records` are the vendor's current versions of what changed, upserted into our store.
+ */
+export interface ActionOutcome {
+  result: Record<string, unknown>;
+  records: Array<{ resource: ResourceType; record: CanonicalRecord }>;
+}
+
+/** An open block of time (§1.5 Slots): instants in ISO 8601 UTC, with the office-local day. */
+export interface AppointmentSlot {
+  start: string;
+  end: string;
+  localDate: string;
+  providerExternalId: string | null;
+  locationExternalId: string | null;
+}
+
+/**
+ * A vendor adapter. Required: identity, `testConnection`, `read`. Optional methods exist
+ * only when the matching capability is true.
+ */
+export interface ProviderAdapter {
+  readonly descriptor: VendorDescriptor;
+
+  /** Checks that the vendor answers with these credentials. Never throws for expected failures (bad password, unreachable): it answers `ok: false`. */
+  testConnection(ctx: AdapterContext): Promise<ConnectionTestResult>;
+
+  /**
+   * Reads one resource from `request.checkpoint` in batches. The iterator ends when the
+   * source has nothing newer or `limit` is reached.
+   * @throws ProviderException (temporary or permanent).
+   */
+  read(ctx: AdapterContext, request: ReadRequest): AsyncIterable<ReadBatch>;
+
+  /** Checks the rules a JSON Schema cannot express (for example an IANA time zone); returns one entry per bad field, named `config.<field>`. */
+  validateConfig?(config: Record<string, unknown>): Array<{ field: string; errors: string[] }>;
+
+  /** Present when `capabilities.listDatabases`. */
+  listDatabases?(ctx: AdapterContext): Promise<string[]>;
+
+  /**
+   * Present when `capabilities.writeBack`: performs one action at the vendor.
+   * @throws ProviderException (CONFLICT-like vendor refusals are permanent, throttling temporary).
+   */
+  performAction?(ctx: AdapterContext, action: ActionRequest): Promise<ActionOutcome>;
+
+  /**
+   * Present when `capabilities.webhooks`: turns a verified delivery into changed ids (never
+   * trusts the payload's data: the hub fetches the current records with {@link fetchRecords}).
+   * @throws ProviderException BAD_REQUEST (permanent) when the body is not what the vendor sends.
+   */
+  parseWebhook?(ctx: AdapterContext, delivery: WebhookDeliveryPayload): WebhookChange[];
+
+  /**
+   * Present when `capabilities.webhooks`: the vendor's current version of each id (ids the vendor
+   * no longer knows are left out).
+   * @throws ProviderException (temporary ones are retried by the queue).
+   */
+  fetchRecords?(ctx: AdapterContext, resource: ResourceType, externalIds: string[]): Promise<CanonicalRecord[]>;
+
+  /** Present when `capabilities.writeBack`: open appointment blocks between two office-local dates (inclusive). */
+  findSlots?(ctx: AdapterContext, query: { dateStart: string; dateEnd: string; lengthMinutes?: number; providerExternalId?: string; locationExternalId?: string }): Promise<AppointmentSlot[]>;
+}
