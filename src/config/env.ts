@@ -34,6 +34,11 @@ export interface AppEnv {
   secretsNamePrefix: string;
   /** Seconds between scheduled health checks of every enabled integration (`HEALTH_CHECK_INTERVAL_SECONDS`). */
   healthCheckIntervalSeconds: number;
+  /**
+   * Base URL vendors reach this service at (`PUBLIC_BASE_URL`, e.g. https://hub.example.com), used
+   * when registering webhook endpoints at a vendor; null = http://127.0.0.1:<listening port>.
+   */
+  publicBaseUrl: string | null;
   /** Developer defaults were used for secrets (a warning is printed at start). */
   usedDevDefaults: string[];
 }
@@ -142,6 +147,7 @@ export function loadEnv(source: NodeJS.ProcessEnv = process.env): AppEnv {
     secretsCacheTtlSeconds: int(source, 'SECRETS_CACHE_TTL_SECONDS', 300, 0, 86400),
     secretsNamePrefix: source.SECRETS_NAME_PREFIX ?? 'ehr-sync-hub/',
     healthCheckIntervalSeconds: int(source, 'HEALTH_CHECK_INTERVAL_SECONDS', 300, 1, 86400),
+    publicBaseUrl: source.PUBLIC_BASE_URL ? url(source, 'PUBLIC_BASE_URL', '', ['http:', 'https:']).replace(/\/+$/, '') : null,
     usedDevDefaults,
   };
 }

@@ -32,6 +32,8 @@ export interface VendorCapabilities {
   writeBack: boolean;
   /** The adapter can list databases on the server (setup form's "select database" step). */
   listDatabases: boolean;
+  /** The vendor registers webhook endpoints and subscriptions through its API ("auto-sync"): see `registerWebhook`. */
+  registerWebhooks?: boolean;
 }
 
 /** A credential the integration form asks for; values are never returned by the API. */
@@ -223,6 +225,16 @@ export interface ProviderAdapter {
    * @throws ProviderException (temporary ones are retried by the queue).
    */
   fetchRecords?(ctx: AdapterContext, resource: ResourceType, externalIds: string[]): Promise<CanonicalRecord[]>;
+
+  /**
+   * Present when `capabilities.registerWebhooks`: registers `targetUrl` at the vendor and subscribes
+   * to `events` (names from `descriptor.webhooks.events`). The vendor issues the signing secret.
+   * @throws ProviderException.
+   */
+  registerWebhook?(ctx: AdapterContext, request: { targetUrl: string; events: string[] }): Promise<{ vendorEndpointId: string; secret: string; subscriptionIds: string[] }>;
+
+  /** Present when `capabilities.registerWebhooks`: removes what `registerWebhook` created (gone already = done). @throws ProviderException. */
+  unregisterWebhook?(ctx: AdapterContext, ref: { vendorEndpointId: string; subscriptionIds: string[] }): Promise<void>;
 
   /** Present when `capabilities.writeBack`: open appointment blocks between two office-local dates (inclusive). */
   findSlots?(ctx: AdapterContext, query: { dateStart: string; dateEnd: string; lengthMinutes?: number; providerExternalId?: string; locationExternalId?: string }): Promise<AppointmentSlot[]>;

@@ -28,6 +28,8 @@ function staleMessage(i: Pick<Integration, 'freshnessSlaMinutes'>): string {
 
 /** Connection tests run at once by the scheduled health check. */
 const HEALTH_CHECK_PARALLELISM = 8;
+/** How often a running health-check pass re-stores the SLA-based status (ms). */
+const STALENESS_REFRESH_MS = 1000;
 
 /** Connection tests, health status and the database list of the setup form. */
 @Injectable()
@@ -97,11 +99,6 @@ export class IntegrationHealthService {
   }
 
   /**
-   * The scheduled health check: tests every enabled integration of every organization, one after
-   * another; one integration's unexpected error is logged and does not stop the others.
-   * @returns how many were tested and how many failed unexpectedly.
-   */
-  /**
    * Stores `stale` / back to `healthy` from the freshness SLA alone, in one UPDATE (no vendor
    * call), so the stored status follows the SLA even while a slow connection-test pass runs.
    * `unhealthy` (a failed test) is left alone. Returns how many integrations changed.
@@ -122,19 +119,23 @@ export class IntegrationHealthService {
     return changed.length;
   }
 
+  /**
+   * The scheduled health check: tests every enabled integration of every organization, a few at a
+   * time; one integration's unexpected error is logged and does not stop the others.
+   * @returns how many were tested and how many failed unexpectedly.
+   */
   async checkAllForSystem(): Promise<{ tested: number; errors: number }> {
     let tested = 0;
     let errors = 0;
     const queue = await this.integrations.listEnabledForSystem();
-    let lastRefresh = 0;
+    // A pass over slow or unreachable vendors can last minutes, and all its slots can wait on
+    // them at once: keep the stored SLA status current on a timer of its own meanwhile.
+    const refresh = setInterval(() => {
+      this.refreshStaleness().catch((error) => this.logger.warn({ errorClass: (error as Error)?.name }, 'staleness refresh failed'));
+    }, STALENESS_REFRESH_MS);
     // A few tests at a time: one slow or unreachable vendor must not hold up the whole pass.
     const workers = Array.from({ length: Math.min(HEALTH_CHECK_PARALLELISM, queue.length) }, async () => {
       for (let integration = queue.shift(); integration; integration = queue.shift()) {
-        // A pass over slow vendors can last minutes: keep the stored SLA status current meanwhile.
-        if (Date.now() - lastRefresh >= 1000) {
-          lastRefresh = Date.now();
-          await this.refreshStaleness();
-        }
         try {
           await this.run(integration);
           tested += 1;
@@ -144,7 +145,11 @@ export class IntegrationHealthService {
         }
       }
     });
-    await Promise.all(workers);
+    try {
+      await Promise.all(workers);
+    } finally {
+      clearInterval(refresh);
+    }
     return { tested, errors };
   }
 

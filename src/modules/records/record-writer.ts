@@ -6,6 +6,7 @@ import { Cipher, contentHash } from '../../common/crypto';
 import { CanonicalRecord, ResourceType } from '../../providers/provider-adapter';
 import { copyLine } from './copy-text';
 import { withTransaction } from '../../database/transaction';
+import { linkPatients, patientMatchKey } from './patient-linker';
 
 /** Where a batch goes. */
 export interface WriteTarget {
@@ -35,7 +36,7 @@ export interface PreparedRecord {
 
 const STAGE_COLUMNS = [
   'external_id', 'data', 'raw', 'sensitive_ciphertext', 'content_hash', 'patient_external_id', 'patient_id',
-  'search_text', 'birth_date', 'starts_at', 'status', 'source_updated_at', 'deleted_at',
+  'search_text', 'birth_date', 'starts_at', 'status', 'source_updated_at', 'deleted_at', 'match_key',
 ];
 
 /**
@@ -47,7 +48,8 @@ const STAGE_COLUMNS = [
  * 3. COPY changed rows into a temporary staging table and apply them with one UPDATE that
  *    bumps `version` and keeps local edits (`local_data`) untouched.
  * Appointments (and other patient-owned records) are linked to our patient id by external id.
- * Tombstones (`deletedExternalIds`) set `deleted_at` once.
+ * Tombstones (`deletedExternalIds`) set `deleted_at` once. New and changed patients are then
+ * linked to the same person from the organization's other sources (see {@link linkPatients}).
  */
 export class RecordWriter {
   constructor(
@@ -82,7 +84,10 @@ export class RecordWriter {
 
   async write(client: PoolClient, target: WriteTarget, records: PreparedRecord[], deletedExternalIds: string[]): Promise<WriteCounts> {
     const counts: WriteCounts = { added: 0, updated: 0, unchanged: 0, deleted: 0, skipped: 0 };
-    if (records.length) await this.upsert(client, target, records, counts);
+    if (records.length) {
+      const written = await this.upsert(client, target, records, counts);
+      if (target.resource === 'patients') await linkPatients(client, target.organizationId, target.integrationId, written);
+    }
     if (deletedExternalIds.length) {
       const res = await client.query(
         `UPDATE records SET deleted_at = now(), version = version + 1, updated_at = now()
@@ -95,7 +100,8 @@ export class RecordWriter {
     return counts;
   }
 
-  private async upsert(client: PoolClient, target: WriteTarget, hashed: PreparedRecord[], counts: WriteCounts): Promise<void> {
+  /** Inserts new and merges changed records; returns the external ids written. */
+  private async upsert(client: PoolClient, target: WriteTarget, hashed: PreparedRecord[], counts: WriteCounts): Promise<string[]> {
     const existing = await client.query<{ external_id: string; content_hash: string; deleted: boolean }>(
       `SELECT external_id, content_hash, deleted_at IS NOT NULL AS deleted FROM records
         WHERE integration_id = $1 AND resource_type = $2 AND external_id = ANY($3::text[])`,
@@ -115,7 +121,7 @@ export class RecordWriter {
         changed.push(item);
       }
     }
-    if (!fresh.length && !changed.length) return;
+    if (!fresh.length && !changed.length) return [];
     const patientIds = await this.patientIds(client, target, [...fresh, ...changed].map((h) => h.record.patientExternalId));
     const line = (h: PreparedRecord) => this.line(target, h.record, h.data, h.raw, h.sensitive, h.hash, patientIds);
     if (fresh.length) {
@@ -126,6 +132,7 @@ export class RecordWriter {
         `COPY records (organization_id, integration_id, resource_type, ${STAGE_COLUMNS.join(', ')}) FROM STDIN`)));
     }
     if (changed.length) await this.merge(client, target, changed.map(line).join(''));
+    return [...fresh, ...changed].map((h) => h.record.externalId);
   }
 
   /** Our ids of the batch's patients, by their external id (links appointments, coverages…). */
@@ -143,7 +150,8 @@ export class RecordWriter {
   private async merge(client: PoolClient, target: WriteTarget, copyText: string): Promise<void> {
     await client.query(`CREATE TEMP TABLE IF NOT EXISTS records_stage (
         external_id text, data jsonb, raw json, sensitive_ciphertext bytea, content_hash text, patient_external_id text,
-        patient_id uuid, search_text text, birth_date date, starts_at timestamptz, status text, source_updated_at text, deleted_at timestamptz
+        patient_id uuid, search_text text, birth_date date, starts_at timestamptz, status text, source_updated_at text, deleted_at timestamptz,
+        match_key text
       ) ON COMMIT DELETE ROWS`);
     await pipeline(Readable.from([copyText]), client.query(copyFrom(`COPY records_stage (${STAGE_COLUMNS.join(', ')}) FROM STDIN`)));
     await client.query(
@@ -151,6 +159,7 @@ export class RecordWriter {
               data = s.data, raw = s.raw, sensitive_ciphertext = s.sensitive_ciphertext, content_hash = s.content_hash,
               patient_external_id = s.patient_external_id, patient_id = s.patient_id, search_text = s.search_text,
               birth_date = s.birth_date, starts_at = s.starts_at, status = s.status, source_updated_at = s.source_updated_at,
+              match_key = s.match_key,
               deleted_at = CASE WHEN s.deleted_at IS NULL THEN NULL ELSE COALESCE(r.deleted_at, s.deleted_at) END,
               version = r.version + 1, last_synced_at = now(), updated_at = now()
          FROM records_stage s
@@ -178,6 +187,7 @@ export class RecordWriter {
       r.index?.status ?? null,
       r.sourceUpdatedAt ?? null,
       r.deleted ? new Date().toISOString() : null,
+      target.resource === 'patients' ? patientMatchKey(r.data) : null,
     ]);
   }
 }

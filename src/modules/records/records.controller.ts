@@ -2,8 +2,11 @@ import { Controller, Get, Param, ParseUUIDPipe, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ResourceType } from '../../providers/provider-adapter';
 import { Auth, OrgAuth } from '../organizations/auth.context';
-import { AppointmentListQueryDto, PatientContextDto, PatientListQueryDto, RecordDetailDto, RecordDto, RecordListQueryDto, RecordPageDto } from './dtos/record.dto';
+import {
+  AppointmentListQueryDto, PatientContextDto, PatientDetailDto, PatientListQueryDto, PatientSourcesDto, RecordDetailDto, RecordDto, RecordListQueryDto, RecordPageDto,
+} from './dtos/record.dto';
 import { PatientContextService } from './patient-context.service';
+import { linkOf, PatientSourcesService } from './patient-sources.service';
 import { RecordRow, RecordsService } from './records.service';
 
 function toDto(r: RecordRow): RecordDto {
@@ -29,6 +32,7 @@ export class RecordsController {
   constructor(
     private readonly records: RecordsService,
     private readonly context: PatientContextService,
+    private readonly sourcesOf: PatientSourcesService,
   ) {}
 
   private async page(auth: OrgAuth, resource: ResourceType, q: RecordListQueryDto & Record<string, unknown>): Promise<RecordPageDto> {
@@ -44,10 +48,18 @@ export class RecordsController {
   }
 
   @Get('patients/:id')
-  @ApiOperation({ summary: 'One patient with its source and raw source row (also when deleted)' })
-  @ApiOkResponse({ type: RecordDetailDto })
-  async patient(@Param('id', ParseUUIDPipe) id: string, @Auth() auth: OrgAuth): Promise<RecordDetailDto> {
-    return toDetail(await this.records.get(auth.organizationId, 'patients', id));
+  @ApiOperation({ summary: 'One patient with its source, raw source row and link to the same person from another source (also when deleted)' })
+  @ApiOkResponse({ type: PatientDetailDto })
+  async patient(@Param('id', ParseUUIDPipe) id: string, @Auth() auth: OrgAuth): Promise<PatientDetailDto> {
+    const row = await this.records.get(auth.organizationId, 'patients', id);
+    return { ...toDetail(row), link: linkOf(row) };
+  }
+
+  @Get('patients/:id/sources')
+  @ApiOperation({ summary: "Every source's data for this person (the patient, the one it is linked to, and those linked to it), in sections with raw payloads" })
+  @ApiOkResponse({ type: PatientSourcesDto })
+  patientSources(@Param('id', ParseUUIDPipe) id: string, @Auth() auth: OrgAuth): Promise<PatientSourcesDto> {
+    return this.sourcesOf.sources(auth.organizationId, id);
   }
 
   @Get('patients/:id/context')

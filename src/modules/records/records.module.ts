@@ -5,6 +5,7 @@ import { Cipher, deriveKey } from '../../common/crypto';
 import { RecordWriter } from './record-writer';
 import { RecordsController } from './records.controller';
 import { PatientContextService } from './patient-context.service';
+import { PatientSourcesService } from './patient-sources.service';
 import { RecordsService } from './records.service';
 
 /** The records API (canonical patients, appointments, providers, locations) and the bulk record writer. */
@@ -13,6 +14,7 @@ import { RecordsService } from './records.service';
   providers: [
     RecordsService,
     PatientContextService,
+    PatientSourcesService,
     {
       provide: RecordWriter,
       inject: [APP_ENV],

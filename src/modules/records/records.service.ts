@@ -36,6 +36,9 @@ export interface RecordRow {
   patient_id: string | null;
   source_updated_at: string | null;
   deleted_at: Date | null;
+  linked_patient_id: string | null;
+  link_reason: string | null;
+  linked_at: Date | null;
   created_at: Date;
   updated_at: Date;
 }
@@ -94,10 +97,18 @@ export class RecordsService {
     return rows[0];
   }
 
+  /** Patients linked to `rootId` (same organization), in link order, deleted ones included. */
+  linkedTo(organizationId: string, rootId: string): Promise<RecordRow[]> {
+    return this.dataSource.query(
+      `${this.select(true)} WHERE r.organization_id = $1 AND r.resource_type = 'patients' AND r.linked_patient_id = $2 ORDER BY r.linked_at, r.id`,
+      [organizationId, rootId],
+    );
+  }
+
   private select(withRaw: boolean): string {
     return `SELECT r.id, r.integration_id, i.vendor, i.last_synced_at AS integration_last_synced_at, r.resource_type, r.external_id,
                    r.data, ${withRaw ? 'r.raw' : 'NULL AS raw'}, r.local_data, r.version, r.patient_id, r.source_updated_at,
-                   r.deleted_at, r.created_at, r.updated_at
+                   r.deleted_at, r.linked_patient_id, r.link_reason, r.linked_at, r.created_at, r.updated_at
               FROM records r JOIN integrations i ON i.id = r.integration_id`;
   }
 }

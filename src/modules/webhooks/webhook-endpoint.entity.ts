@@ -17,6 +17,8 @@ export class WebhookEndpoint {
   @Column({ type: 'bytea', nullable: true, select: false }) secretCiphertext: Buffer | null;
   @Column({ type: 'bytea', nullable: true, select: false }) previousSecretCiphertext: Buffer | null;
   @Column({ type: 'timestamptz', nullable: true }) previousSecretExpiresAt: Date | null;
+  /** What was registered at the vendor (its endpoint and subscription ids); null = nothing. */
+  @Column({ type: 'jsonb', nullable: true }) vendorRegistration: { vendorEndpointId: string; subscriptionIds: string[]; targetUrl: string } | null;
   @CreateDateColumn({ type: 'timestamptz' }) createdAt: Date;
   @UpdateDateColumn({ type: 'timestamptz' }) updatedAt: Date;
 }

@@ -1,11 +1,15 @@
 import { Inject, Injectable } from '@nestjs/common';
+import { HttpAdapterHost } from '@nestjs/core';
+import type { AddressInfo } from 'node:net';
 import { InjectRepository } from '@nestjs/typeorm';
 import { Queue } from 'bullmq';
 import { randomUUID } from 'node:crypto';
 import { DataSource, Repository } from 'typeorm';
 import { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
 import { decodeCursor, Page, toPage } from '../../common/pagination';
-import { WEBHOOK_SCHEMES, WebhookScheme } from '../../providers/provider-adapter';
+import { APP_ENV } from '../../config/config.module';
+import type { AppEnv } from '../../config/env';
+import { ProviderAdapter, WEBHOOK_SCHEMES, WebhookScheme } from '../../providers/provider-adapter';
 import { ProviderRegistryService } from '../../providers/provider-registry.service';
 import { WebhookJobData } from '../../queue/queue.constants';
 import { WEBHOOK_QUEUE } from '../../queue/queue.module';
@@ -21,6 +25,15 @@ import { standardWebhooksKey } from './verifiers';
 
 /** Default grace period of the previous secret after a rotation. */
 export const DEFAULT_ROTATION_GRACE_SECONDS = 86_400;
+
+/** The vendor registers webhook endpoints through its API (and issues their secrets). */
+function registersAtVendor(adapter: ProviderAdapter): boolean {
+  return !!adapter.descriptor.capabilities.registerWebhooks && !!adapter.registerWebhook;
+}
+
+function alreadyConfigured(): WebhookException {
+  return new WebhookException(WebhookExceptionCode.ALREADY_CONFIGURED, 'This integration already has a webhook configuration; delete it first');
+}
 
 function invalid(field: string, message: string): WebhookException {
   return new WebhookException(WebhookExceptionCode.INVALID_CONFIG, message, [{ field, errors: [message] }]);
@@ -42,7 +55,20 @@ export class WebhookEndpointsService {
     private readonly registry: ProviderRegistryService,
     private readonly crypto: WebhookCrypto,
     private readonly audit: AuditService,
+    private readonly httpHost: HttpAdapterHost,
+    @Inject(APP_ENV) private readonly env: AppEnv,
   ) {}
+
+  /** The URL a vendor posts this integration's deliveries to: `PUBLIC_BASE_URL`, else this process's listening port on 127.0.0.1. */
+  receiverUrl(integrationId: string): string {
+    let base = this.env.publicBaseUrl;
+    if (!base) {
+      const address = this.httpHost.httpAdapter?.getHttpServer()?.address() as AddressInfo | string | null | undefined;
+      const port = address && typeof address === 'object' ? address.port : this.env.port;
+      base = `http://127.0.0.1:${port}`;
+    }
+    return `${base}/api/v1/webhooks/${integrationId}`;
+  }
 
   /**
    * Creates the integration's webhook configuration. The scheme defaults to the vendor's.
@@ -59,23 +85,56 @@ export class WebhookEndpointsService {
     if (unknown.length) throw invalid('events', `events must be among: ${hooks.events.join(', ')}`);
     const scheme = (dto.signatureAlgorithm ?? hooks.defaultScheme) as WebhookScheme;
     if (!WEBHOOK_SCHEMES.includes(scheme) || !hooks.schemes.includes(scheme)) throw invalid('signatureAlgorithm', `signatureAlgorithm must be one of: ${hooks.schemes.join(', ')}`);
-    const secret = dto.secret ?? generateSecret(scheme);
+    const registers = registersAtVendor(adapter);
+    if (registers && dto.secret !== undefined) throw invalid('secret', `secret is issued by ${integration.vendor} when the endpoint is registered there; omit it`);
     this.checkSecret(scheme, dto.secret);
+    if (await this.endpoints.exists({ where: { integrationId: integration.id } })) throw alreadyConfigured();
+    // A vendor that registers endpoints through its API issues the secret itself.
+    let secret = dto.secret ?? generateSecret(scheme);
+    let registration: WebhookEndpoint['vendorRegistration'] = null;
+    if (registers) {
+      const { adapter: a, ctx } = await this.integrations.adapterFor(integration);
+      const targetUrl = this.receiverUrl(integration.id);
+      const made = await a.registerWebhook!(ctx, { targetUrl, events: dto.events });
+      secret = made.secret;
+      registration = { vendorEndpointId: made.vendorEndpointId, subscriptionIds: made.subscriptionIds, targetUrl };
+    }
     const id = randomUUID();
-    await this.dataSource.transaction(async (manager) => {
-      const inserted = await manager.query(
-        `INSERT INTO webhook_endpoints (id, organization_id, integration_id, events, signature_algorithm, signature_header, delivery_id_header, secret_ciphertext)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (integration_id) DO NOTHING RETURNING id`,
-        [id, actor.organizationId, integration.id, dto.events, scheme, dto.signatureHeader?.toLowerCase() ?? null, dto.deliveryIdHeader?.toLowerCase() ?? null,
-          secret === null ? null : this.crypto.sealSecret(id, 'current', secret)],
-      );
-      if (!inserted.length) throw new WebhookException(WebhookExceptionCode.ALREADY_CONFIGURED, 'This integration already has a webhook configuration; delete it first');
-      await this.audit.record({
-        organizationId: actor.organizationId, actorType: 'api_key', actorId: actor.actorId, action: 'webhook.created', targetType: 'webhook', targetId: id,
-        requestId: actor.requestId, details: { integrationId: integration.id, signatureAlgorithm: scheme, events: dto.events, secretGenerated: dto.secret === undefined },
-      }, manager);
-    });
+    try {
+      await this.dataSource.transaction(async (manager) => {
+        const inserted = await manager.query(
+          `INSERT INTO webhook_endpoints (id, organization_id, integration_id, events, signature_algorithm, signature_header, delivery_id_header, secret_ciphertext, vendor_registration)
+           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT (integration_id) DO NOTHING RETURNING id`,
+          [id, actor.organizationId, integration.id, dto.events, scheme, dto.signatureHeader?.toLowerCase() ?? null, dto.deliveryIdHeader?.toLowerCase() ?? null,
+            secret === null ? null : this.crypto.sealSecret(id, 'current', secret), registration],
+        );
+        if (!inserted.length) throw alreadyConfigured();
+        await this.audit.record({
+          organizationId: actor.organizationId, actorType: 'api_key', actorId: actor.actorId, action: 'webhook.created', targetType: 'webhook', targetId: id,
+          requestId: actor.requestId,
+          details: { integrationId: integration.id, signatureAlgorithm: scheme, events: dto.events, secretGenerated: dto.secret === undefined, registeredAtVendor: registers },
+        }, manager);
+      });
+    } catch (error) {
+      // Nothing half-written: what was registered at the vendor goes again (best effort).
+      if (registration) await this.unregister(integration.id, actor.organizationId, registration).catch(() => undefined);
+      throw error;
+    }
     return { endpoint: await this.get(actor.organizationId, id), secret };
+  }
+
+  /** The configuration of an integration. @throws 404 when it has none (or is another organization's). */
+  async forIntegration(organizationId: string, integrationId: string): Promise<WebhookEndpoint> {
+    const found = await this.endpoints.findOne({ where: { integrationId, organizationId } });
+    if (!found) throw new WebhookException(WebhookExceptionCode.NOT_FOUND, 'This integration has no webhook configuration');
+    return found;
+  }
+
+  private async unregister(integrationId: string, organizationId: string, registration: NonNullable<WebhookEndpoint['vendorRegistration']>): Promise<void> {
+    const integration = await this.integrations.get(organizationId, integrationId);
+    const { adapter, ctx } = await this.integrations.adapterFor(integration);
+    if (!adapter.unregisterWebhook) return;
+    await adapter.unregisterWebhook(ctx, { vendorEndpointId: registration.vendorEndpointId, subscriptionIds: registration.subscriptionIds });
   }
 
   private checkSecret(scheme: WebhookScheme, secret: string | undefined): void {
@@ -95,9 +154,14 @@ export class WebhookEndpointsService {
     return found;
   }
 
-  /** Deletes the configuration and its deliveries (later deliveries are refused with 401). Audited. */
+  /**
+   * Deletes the configuration and its deliveries (later deliveries are refused with 401); what was
+   * registered at the vendor is removed there first. Audited.
+   * @throws 404; ProviderException when the vendor refuses or is unreachable (nothing deleted: retry).
+   */
   async remove(id: string, actor: Actor): Promise<void> {
     const endpoint = await this.get(actor.organizationId, id);
+    if (endpoint.vendorRegistration) await this.unregister(endpoint.integrationId, actor.organizationId, endpoint.vendorRegistration);
     await this.dataSource.transaction(async (manager) => {
       await manager.getRepository(WebhookEndpoint).delete({ id, organizationId: actor.organizationId });
       await this.audit.record({
@@ -115,6 +179,9 @@ export class WebhookEndpointsService {
     const endpoint = await this.endpoints.createQueryBuilder('e').addSelect('e.secretCiphertext')
       .where('e.id = :id AND e.organizationId = :org', { id, org: actor.organizationId }).getOne();
     if (!endpoint) throw new WebhookException(WebhookExceptionCode.NOT_FOUND, 'Webhook configuration not found');
+    if (endpoint.vendorRegistration) {
+      throw new WebhookException(WebhookExceptionCode.NOT_SUPPORTED, 'The vendor issued this secret; delete the configuration and register it again for a new one');
+    }
     const secret = generateSecret(endpoint.signatureAlgorithm as WebhookScheme);
     if (!secret || !endpoint.secretCiphertext) {
       throw new WebhookException(WebhookExceptionCode.NOT_SUPPORTED, 'This scheme has no secret of ours to rotate (rotate the customer key at the vendor)');

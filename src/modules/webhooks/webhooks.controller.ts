@@ -8,10 +8,12 @@ import { WebhookDelivery } from './webhook-delivery.entity';
 import { WebhookEndpoint } from './webhook-endpoint.entity';
 import { WebhookEndpointsService } from './webhook-endpoints.service';
 
-function toDto(e: WebhookEndpoint, secret?: string | null): WebhookResponseDto {
+/** The API shape of a configuration; `secret` only when just issued. */
+export function webhookDto(e: WebhookEndpoint, secret?: string | null): WebhookResponseDto {
   return {
     id: e.id, integrationId: e.integrationId, events: e.events, signatureAlgorithm: e.signatureAlgorithm, signatureHeader: e.signatureHeader,
-    deliveryIdHeader: e.deliveryIdHeader, url: `/api/v1/webhooks/${e.integrationId}`, previousSecretExpiresAt: e.previousSecretExpiresAt, createdAt: e.createdAt,
+    deliveryIdHeader: e.deliveryIdHeader, url: `/api/v1/webhooks/${e.integrationId}`,
+    registeredAtVendor: !!e.vendorRegistration, previousSecretExpiresAt: e.previousSecretExpiresAt, createdAt: e.createdAt,
     ...(secret ? { secret } : {}),
   };
 }
@@ -35,14 +37,14 @@ export class WebhooksController {
   @ApiCreatedResponse({ type: WebhookResponseDto })
   async create(@Body() body: WebhookCreateDto, @Auth() auth: OrgAuth): Promise<WebhookResponseDto> {
     const { endpoint, secret } = await this.service.create(body, { organizationId: auth.organizationId, actorId: actorOf(auth), requestId: auth.requestId });
-    return toDto(endpoint, secret);
+    return webhookDto(endpoint, secret);
   }
 
   @Get()
   @ApiOperation({ summary: 'Webhook configurations of the organization (no secrets)' })
   @ApiOkResponse({ type: WebhookResponseDto, isArray: true })
   async list(@Auth() auth: OrgAuth): Promise<WebhookResponseDto[]> {
-    return (await this.service.list(auth.organizationId)).map((e) => toDto(e));
+    return (await this.service.list(auth.organizationId)).map((e) => webhookDto(e));
   }
 
   @Delete(':id')
@@ -59,7 +61,7 @@ export class WebhooksController {
   @ApiOkResponse({ type: WebhookResponseDto })
   async rotate(@Param('id', ParseUUIDPipe) id: string, @Body() body: WebhookRotateDto, @Auth() auth: OrgAuth): Promise<WebhookResponseDto> {
     const { endpoint, secret } = await this.service.rotate(id, body.graceSeconds, { organizationId: auth.organizationId, actorId: actorOf(auth), requestId: auth.requestId });
-    return toDto(endpoint, secret);
+    return webhookDto(endpoint, secret);
   }
 
   @Get(':id/deliveries')

@@ -4,6 +4,7 @@ import { AuditModule } from '../audit/audit.module';
 import { Integration } from '../integrations/integration.entity';
 import { IntegrationsModule } from '../integrations/integrations.module';
 import { RecordsModule } from '../records/records.module';
+import { AutoSyncController } from './auto-sync.controller';
 import { WebhookCrypto } from './webhook-crypto';
 import { WebhookDelivery } from './webhook-delivery.entity';
 import { WebhookEndpoint } from './webhook-endpoint.entity';
@@ -17,7 +18,7 @@ import { WebhooksWorker } from './webhooks.worker';
 /** Inbound webhooks: verification, durable storage, processing on the `webhook-processing` queue. Vendor-neutral. */
 @Module({
   imports: [TypeOrmModule.forFeature([WebhookEndpoint, WebhookDelivery, Integration]), IntegrationsModule, RecordsModule, AuditModule],
-  controllers: [WebhooksController, WebhookReceiverController],
+  controllers: [WebhooksController, AutoSyncController, WebhookReceiverController],
   providers: [WebhookCrypto, WebhookEndpointsService, WebhookReceiverService, WebhookProcessorService, WebhooksWorker],
 })
 export class WebhooksModule {}

@@ -28,6 +28,11 @@ export class WebhookCreateDto {
   @IsOptional() @Matches(HEADER, { message: 'deliveryIdHeader must be a header name' }) deliveryIdHeader?: string;
 }
 
+export class AutoSyncDto {
+  @ApiPropertyOptional({ type: [String], description: "Events to subscribe to; default: every event the vendor offers (catalog `webhooks.events`).", example: ['patients', 'appointments'] })
+  @IsOptional() @IsArray() @ArrayMinSize(1) @ArrayMaxSize(20) @IsString({ each: true }) @MaxLength(60, { each: true }) events?: string[];
+}
+
 export class WebhookRotateDto {
   @ApiPropertyOptional({ description: 'How long the previous secret keeps verifying, in seconds (default 86400).', example: 86400 })
   @IsOptional() @IsInt() @Min(0) @Max(30 * 86400) graceSeconds?: number;
@@ -41,6 +46,7 @@ export class WebhookResponseDto {
   @ApiPropertyOptional({ nullable: true, type: String }) signatureHeader: string | null;
   @ApiPropertyOptional({ nullable: true, type: String }) deliveryIdHeader: string | null;
   @ApiProperty({ description: 'Path the vendor must POST to.', example: '/api/v1/webhooks/7d0c2f7e-4a0e-4d7b-9a64-1b5f1f0c2a11' }) url: string;
+  @ApiProperty({ description: 'The endpoint and its subscriptions were registered at the vendor (auto-sync); deleting removes them there.' }) registeredAtVendor: boolean;
   @ApiPropertyOptional({ description: 'The secret: shown only in the answer to create and rotate-secret.', type: String }) secret?: string;
   @ApiPropertyOptional({ nullable: true, type: String, format: 'date-time', description: 'Until when the previous secret still verifies.' }) previousSecretExpiresAt: Date | null;
   @ApiProperty() createdAt: Date;
