@@ -17,6 +17,7 @@ import { QueueModule } from './queue/queue.module';
 import { APP_ENV } from './config/config.module';
 import type { AppEnv } from './config/env';
 import { OpenDentalApiSandboxModule } from './sandbox/opendental-api';
+import { NexHealthSandboxModule } from './sandbox/nexhealth';
 
 /** The modular monolith: config, database, queue, vendor adapters and the core modules. */
 @Module({
@@ -36,6 +37,14 @@ import { OpenDentalApiSandboxModule } from './sandbox/opendental-api';
               res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
             },
             autoLogging: { ignore: (req) => (req.url ?? '').startsWith('/health') },
+            // An accepted webhook delivery is stored as a row (see its deliveries API): no access
+            // line for it, which at vendor burst rates would cost more than the delivery itself.
+            // Rejections (4xx) and failures (5xx) are still logged.
+            customLogLevel: (req, res, err) => {
+              if (err || res.statusCode >= 500) return 'error';
+              if (res.statusCode >= 400) return 'warn';
+              return (req.url ?? '').startsWith('/api/v1/webhooks/') ? 'silent' : 'info';
+            },
           },
         };
       },
@@ -56,6 +65,7 @@ import { OpenDentalApiSandboxModule } from './sandbox/opendental-api';
       inject: [APP_ENV],
       useFactory: (env: AppEnv) => ({ enabled: env.sandboxEnabled, mysqlUrl: env.sandboxMysqlUrl, redis: env.redisUrl }),
     }),
+    NexHealthSandboxModule.forRootAsync({ inject: [APP_ENV], useFactory: (env: AppEnv) => ({ enabled: env.sandboxEnabled }) }),
   ],
 })
 export class AppModule {}
