@@ -58,7 +58,7 @@ export interface VendorDescriptor {
 }
 
 /** Signature schemes the webhooks module can verify (see modules/webhooks/verifiers). */
-export const WEBHOOK_SCHEMES = ['standard-webhooks', 'hmac-sha256', 'hmac-sha512', 'opendental-api-events'] as const;
+export const WEBHOOK_SCHEMES = ['standard-webhooks', 'hmac-sha256', 'hmac-sha512', 'opendental-api-events', 'nexhealth'] as const;
 export type WebhookScheme = (typeof WEBHOOK_SCHEMES)[number];
 
 /** A vendor's webhook capability: its default scheme, the schemes it can use, and the event names it sends. */

@@ -3,6 +3,8 @@ import { OpenDentalDbAdapter } from './opendental-db/opendental-db.adapter';
 import { OpenDentalDbModule } from './opendental-db/opendental-db.module';
 import { OpenDentalApiAdapter } from './opendental-api/opendental-api.adapter';
 import { OpenDentalApiModule } from './opendental-api/opendental-api.module';
+import { NexHealthAdapter } from './nexhealth/nexhealth.adapter';
+import { NexHealthModule } from './nexhealth/nexhealth.module';
 import { ProviderAdapter } from './provider-adapter';
 import { PROVIDER_ADAPTERS, ProviderRegistryService } from './provider-registry.service';
 
@@ -12,11 +14,11 @@ import { PROVIDER_ADAPTERS, ProviderRegistryService } from './provider-registry.
  */
 @Global()
 @Module({
-  imports: [OpenDentalDbModule, OpenDentalApiModule],
+  imports: [OpenDentalDbModule, OpenDentalApiModule, NexHealthModule],
   providers: [
     {
       provide: PROVIDER_ADAPTERS,
-      inject: [OpenDentalDbAdapter, OpenDentalApiAdapter],
+      inject: [OpenDentalDbAdapter, OpenDentalApiAdapter, NexHealthAdapter],
       useFactory: (...adapters: ProviderAdapter[]): ProviderAdapter[] => adapters,
     },
     ProviderRegistryService,

@@ -5,7 +5,7 @@ import { ProviderExceptionCode } from '../provider.exception';
 import {
   abortableSleep, backoffMs, isTransient400, NOT_SENT_CODES, OpenDentalApiException, parseRetryAfter, RequestAborted, RetryOptions,
 } from './retry-policy';
-import { SharedThrottle } from './shared-throttle';
+import { SharedThrottle } from '../common/shared-throttle';
 
 /** Query parameters: undefined values are left out. */
 export type QueryParams = Record<string, string | number | boolean | undefined>;

@@ -15,7 +15,7 @@ import {
 import { OpenDentalApiActions } from './perform-action';
 import { readResource } from './resource-reads';
 import { RequestAborted } from './retry-policy';
-import { SharedThrottle } from './shared-throttle';
+import { SharedThrottle } from '../common/shared-throttle';
 import { OpenDentalApiWrites } from './write-operations';
 
 /** Injection token of {@link OpenDentalApiAdapterOptions} (optional). */
@@ -49,6 +49,7 @@ const DESCRIPTOR: VendorDescriptor = {
     webhooks: true,
     writeBack: true,
     listDatabases: false,
+    registerWebhooks: false,
   },
   webhooks: OPENDENTAL_API_WEBHOOKS,
   configSchema: OPENDENTAL_API_CONFIG_SCHEMA,

@@ -24,6 +24,7 @@ const DESCRIPTOR: VendorDescriptor = {
     webhooks: false,
     writeBack: false,
     listDatabases: true,
+    registerWebhooks: false,
   },
   configSchema: OPENDENTAL_DB_CONFIG_SCHEMA,
   credentialFields: [{ name: 'password', label: 'Database password', required: true }],
