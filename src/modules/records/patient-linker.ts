@@ -23,7 +23,9 @@ export function patientMatchKey(data: Record<string, unknown>): string | null {
  * Links the given patients of one integration to an existing patient of the same organization
  * from another integration, inside the caller's transaction:
  * 1. `external_id`: the new patient's `data.foreignId` (the EHR id a synchronizer such as
- *    NexHealth reports) equals the other patient's external id, or the other way round;
+ *    NexHealth reports) equals the other patient's external id, or the other way round, and
+ *    their birth dates do not disagree (a foreign id is only unique within the system behind
+ *    the synchronizer: PatNum 42 of another office is someone else);
  * 2. otherwise `name_birthdate`: equal {@link patientMatchKey}.
  * A link is made only when exactly one candidate matches, to a root (a patient that is not
  * itself linked and not deleted); patients already linked, or that others link to, keep their
@@ -53,8 +55,9 @@ export async function linkPatients(client: PoolClient, organizationId: string, i
                        AND c.data->>'foreignId' = b.external_id AND c.integration_id <> $2
      ), id_match AS (
        SELECT m.id, min(m.target::text)::uuid AS target, count(*) AS n
-         FROM by_id m JOIN records c ON c.id = m.target
+         FROM by_id m JOIN records c ON c.id = m.target JOIN records b ON b.id = m.id
         WHERE c.linked_patient_id IS NULL AND c.deleted_at IS NULL
+          AND (b.birth_date IS NULL OR c.birth_date IS NULL OR b.birth_date = c.birth_date)
         GROUP BY m.id
      ), name_match AS (
        SELECT b.id, min(c.id::text)::uuid AS target, count(*) AS n
