@@ -5,6 +5,7 @@ import { loadEnv } from '../config/env';
 import { buildOpenDentalSandbox, mutateOpenDentalSandbox } from '../sandbox/opendental-db';
 import { ensureSandboxReader } from '../sandbox/opendental-db/reader-user';
 import { DemoClient, JobView } from './demo-client';
+import { demoNexHealth } from './demo-nexhealth';
 import { demoOpenDentalApi } from './demo-opendental-api';
 
 /* The main job, end to end through the REST API (README: `npm run demo`):
@@ -93,6 +94,7 @@ async function main(): Promise<void> {
   summary('Incremental sync', incremental);
 
   await demoOpenDentalApi(app, client, base, env.sandboxMysqlUrl, database, (id, mode) => runSync(client, id, mode), summary);
+  await demoNexHealth(app, client, base, 9, (id, mode) => runSync(client, id, mode), summary);
 
   out(`\nSwagger UI: ${base}/docs   (JSON: ${base}/docs-json)`);
   out(`API key:    ${org.apiKey.key}`);

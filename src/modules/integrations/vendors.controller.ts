@@ -17,6 +17,7 @@ class VendorCapabilitiesDto {
   @ApiProperty() webhooks: boolean;
   @ApiProperty() writeBack: boolean;
   @ApiProperty() listDatabases: boolean;
+  @ApiPropertyOptional({ description: 'The vendor registers webhook endpoints through its API: POST /api/v1/integrations/:id/auto-sync.' }) registerWebhooks?: boolean;
 }
 
 class CredentialFieldDto {
