@@ -1,5 +1,6 @@
 import { PoolClient } from 'pg';
 import { normalizeSearchText } from '../../common/search-text';
+import { byExternalIds } from './record-keys';
 
 /** Why a patient was linked to a patient of another source. */
 export type LinkReason = 'external_id' | 'name_birthdate';
@@ -68,10 +69,9 @@ export async function linkPatients(client: PoolClient, organizationId: string, i
   const others = (await client.query<{ id: string }>(`SELECT id FROM integrations WHERE organization_id = $1 AND id <> $2`, [organizationId, integrationId])).rows.map((r) => r.id);
   if (!others.length) return 0;
   const batch = (await client.query<BatchPatient>(
-    `SELECT ${CANDIDATE_COLUMNS} FROM records r
-      WHERE integration_id = $1 AND resource_type = 'patients' AND external_id = ANY($2::text[])
-        AND linked_patient_id IS NULL AND deleted_at IS NULL`,
-    [integrationId, externalIds],
+    `${byExternalIds(`r.id, r.external_id, r.data->>'foreignId' AS foreign_id, r.match_key, to_char(r.birth_date, 'YYYY-MM-DD') AS birth_date`)}
+      WHERE r.linked_patient_id IS NULL AND r.deleted_at IS NULL`,
+    [integrationId, 'patients', externalIds],
   )).rows;
   if (!batch.length) return 0;
   // Patients others already link to stay roots.

@@ -7,6 +7,7 @@ import { CanonicalRecord, ResourceType } from '../../providers/provider-adapter'
 import { copyLine } from './copy-text';
 import { withTransaction } from '../../database/transaction';
 import { linkPatients, patientMatchKey } from './patient-linker';
+import { byExternalIds } from './record-keys';
 
 /** Where a batch goes. */
 export interface WriteTarget {
@@ -91,7 +92,7 @@ export class RecordWriter {
     if (deletedExternalIds.length) {
       const res = await client.query(
         `UPDATE records SET deleted_at = now(), version = version + 1, updated_at = now()
-          WHERE integration_id = $1 AND resource_type = $2 AND external_id = ANY($3::text[]) AND deleted_at IS NULL`,
+          WHERE id IN (${byExternalIds('r.id')}) AND deleted_at IS NULL`,
         [target.integrationId, target.resource, deletedExternalIds],
       );
       counts.deleted += res.rowCount ?? 0;
@@ -103,8 +104,7 @@ export class RecordWriter {
   /** Inserts new and merges changed records; returns the external ids written. */
   private async upsert(client: PoolClient, target: WriteTarget, hashed: PreparedRecord[], counts: WriteCounts): Promise<string[]> {
     const existing = await client.query<{ external_id: string; content_hash: string; deleted: boolean }>(
-      `SELECT external_id, content_hash, deleted_at IS NOT NULL AS deleted FROM records
-        WHERE integration_id = $1 AND resource_type = $2 AND external_id = ANY($3::text[])`,
+      byExternalIds('r.external_id, r.content_hash, r.deleted_at IS NOT NULL AS deleted'),
       [target.integrationId, target.resource, hashed.map((h) => h.record.externalId)],
     );
     const stored = new Map(existing.rows.map((r) => [r.external_id, r]));
@@ -140,8 +140,8 @@ export class RecordWriter {
     const wanted = [...new Set(externalIds.filter((id): id is string => !!id))];
     if (!wanted.length) return new Map();
     const res = await client.query<{ external_id: string; id: string }>(
-      `SELECT external_id, id FROM records WHERE integration_id = $1 AND resource_type = 'patients' AND external_id = ANY($2::text[])`,
-      [target.integrationId, wanted],
+      byExternalIds('r.external_id, r.id'),
+      [target.integrationId, 'patients', wanted],
     );
     return new Map(res.rows.map((r) => [r.external_id, r.id]));
   }
