@@ -70,7 +70,7 @@ export async function linkPatients(client: PoolClient, organizationId: string, i
   if (!others.length) return 0;
   const batch = (await client.query<BatchPatient>(
     `${byExternalIds(`r.id, r.external_id, r.data->>'foreignId' AS foreign_id, r.match_key, to_char(r.birth_date, 'YYYY-MM-DD') AS birth_date`)}
-      WHERE r.linked_patient_id IS NULL AND r.deleted_at IS NULL`,
+        AND r.linked_patient_id IS NULL AND r.deleted_at IS NULL`,
     [integrationId, 'patients', externalIds],
   )).rows;
   if (!batch.length) return 0;

@@ -92,7 +92,7 @@ export class RecordWriter {
     if (deletedExternalIds.length) {
       const res = await client.query(
         `UPDATE records SET deleted_at = now(), version = version + 1, updated_at = now()
-          WHERE id IN (${byExternalIds('r.id')}) AND deleted_at IS NULL`,
+          WHERE integration_id = $1 AND resource_type = $2 AND external_id = ANY($3::text[]) AND deleted_at IS NULL`,
         [target.integrationId, target.resource, deletedExternalIds],
       );
       counts.deleted += res.rowCount ?? 0;
