@@ -35,6 +35,9 @@ export interface PreparedRecord {
   hash: string;
 }
 
+/** Rows per chunk written to a COPY stream. */
+const COPY_CHUNK_ROWS = 200;
+
 const STAGE_COLUMNS = [
   'external_id', 'data', 'raw', 'sensitive_ciphertext', 'content_hash', 'patient_external_id', 'patient_id',
   'search_text', 'birth_date', 'starts_at', 'status', 'source_updated_at', 'deleted_at', 'match_key',
@@ -127,8 +130,11 @@ export class RecordWriter {
     if (fresh.length) {
       // New rows go straight into records: one write instead of staging plus merge.
       const prefix = `${target.organizationId}\t${target.integrationId}\t${target.resource}\t`;
-      const text = fresh.map((h) => prefix + line(h)).join('');
-      await pipeline(Readable.from([text]), client.query(copyFrom(
+      // Lines go out in chunks of COPY_CHUNK_ROWS: no batch-sized string to build and collect.
+      const chunks = function* () {
+        for (let i = 0; i < fresh.length; i += COPY_CHUNK_ROWS) yield fresh.slice(i, i + COPY_CHUNK_ROWS).map((h) => prefix + line(h)).join('');
+      };
+      await pipeline(Readable.from(chunks()), client.query(copyFrom(
         `COPY records (organization_id, integration_id, resource_type, ${STAGE_COLUMNS.join(', ')}) FROM STDIN`)));
     }
     if (changed.length) await this.merge(client, target, changed.map(line).join(''));
