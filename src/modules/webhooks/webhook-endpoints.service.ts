@@ -20,6 +20,7 @@ import { enqueueDelivery } from './webhook-queue';
 import { generateSecret, WebhookCrypto } from './webhook-crypto';
 import { WebhookDelivery, WebhookDeliveryStatus } from './webhook-delivery.entity';
 import { WebhookEndpoint } from './webhook-endpoint.entity';
+import { WebhookReceiverService } from './webhook-receiver.service';
 import { WebhookException, WebhookExceptionCode } from './webhook.exception';
 import { standardWebhooksKey } from './verifiers';
 
@@ -56,6 +57,7 @@ export class WebhookEndpointsService {
     private readonly crypto: WebhookCrypto,
     private readonly audit: AuditService,
     private readonly httpHost: HttpAdapterHost,
+    private readonly receiver: WebhookReceiverService,
     @Inject(APP_ENV) private readonly env: AppEnv,
   ) {}
 
@@ -120,6 +122,7 @@ export class WebhookEndpointsService {
       if (registration) await this.unregister(integration.id, actor.organizationId, registration).catch(() => undefined);
       throw error;
     }
+    this.receiver.forget(integration.id);
     return { endpoint: await this.get(actor.organizationId, id), secret };
   }
 
@@ -169,6 +172,7 @@ export class WebhookEndpointsService {
         requestId: actor.requestId, details: { integrationId: endpoint.integrationId },
       }, manager);
     });
+    this.receiver.forget(endpoint.integrationId);
   }
 
   /**
@@ -199,6 +203,7 @@ export class WebhookEndpointsService {
         requestId: actor.requestId, details: { integrationId: endpoint.integrationId, previousSecretExpiresAt: expires.toISOString() },
       }, manager);
     });
+    this.receiver.forget(endpoint.integrationId);
     return { endpoint: await this.get(actor.organizationId, id), secret };
   }
 
