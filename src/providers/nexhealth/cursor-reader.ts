@@ -1,11 +1,7 @@
-import { CanonicalRecord, Checkpoint, ReadBatch, ReadRequest, RecordIssue } from '../provider-adapter';
+import { collect, emptyBatch, RowMapper, seal } from '../common/read-batch';
+import { Checkpoint, ReadBatch, ReadRequest } from '../provider-adapter';
 import { ProviderException, ProviderExceptionCode } from '../provider.exception';
-import { RequestAborted } from '../common/retry';
 import { NexHealthClient, QueryParams } from './http-client';
-
-/** A mapped source row: records and/or skip issues (documents: one patient row gives its documents). */
-export type Mapped = CanonicalRecord | RecordIssue;
-export type RowMapper = (row: Record<string, unknown>) => Mapped | Mapped[] | Promise<Mapped | Mapped[]>;
 
 /**
  * Where one cursor stream stands, as stored in the checkpoint.
@@ -49,35 +45,6 @@ const FRESH: StreamPosition = { since: null, cursor: null, passStartedAt: null, 
 export function parseCheckpoint(checkpoint: Checkpoint | null): NexCheckpoint {
   const c = checkpoint as Partial<NexCheckpoint> | null;
   return c?.v === 1 && c.streams && typeof c.streams === 'object' ? { v: 1, streams: { ...c.streams } } : { v: 1, streams: {} };
-}
-
-function emptyBatch(): ReadBatch {
-  return { records: [], deletedExternalIds: [], skipped: [], failed: [], fetched: 0, checkpoint: {} };
-}
-
-function seal(batch: ReadBatch, checkpoint: NexCheckpoint): ReadBatch {
-  batch.checkpoint = JSON.parse(JSON.stringify(checkpoint)) as Checkpoint;
-  return batch;
-}
-
-/** Adds what one row maps to; a mapper's plain error becomes a per-row failure naming only the error class. Returns the rows counted. */
-async function collect(batch: ReadBatch, externalId: string, map: () => ReturnType<RowMapper>): Promise<number> {
-  let mapped: Mapped[];
-  try {
-    const result = await map();
-    mapped = Array.isArray(result) ? result : [result];
-  } catch (error) {
-    if (error instanceof ProviderException || error instanceof RequestAborted) throw error;
-    batch.fetched++;
-    batch.failed.push({ externalId, code: 'mapping_failed', message: `Row could not be mapped (${error instanceof Error ? error.name : 'Error'})` });
-    return 1;
-  }
-  for (const item of mapped) {
-    batch.fetched++;
-    if ('data' in item) batch.records.push(item);
-    else batch.skipped.push(item);
-  }
-  return mapped.length;
 }
 
 /**

@@ -1,4 +1,5 @@
 /** NexHealth's API host for sandbox and production alike (the API key decides, §3). */
+import { baseUrlProblem } from '../common/base-url';
 export const NEXHEALTH_DEFAULT_BASE_URL = 'https://nexhealth.info';
 
 /** The API version every request names (`Nex-Api-Version`, §3). */
@@ -49,21 +50,12 @@ export function withDefaults(config: Record<string, unknown>): NexHealthConfig {
   };
 }
 
-const FORBIDDEN_HOST = /^(169\.254\.\d+\.\d+|\[?fe80:.*|\[?fd00:ec2::254\]?|metadata\.google\.internal|metadata)$/i;
-
 /** Rules a JSON Schema cannot express: subdomain and locationId present, no link-local or metadata host in `baseUrl`. */
 export function checkConfig(config: Record<string, unknown>): Array<{ field: string; errors: string[] }> {
   const errors: Array<{ field: string; errors: string[] }> = [];
   if (typeof config.subdomain !== 'string' || !config.subdomain) errors.push({ field: 'config.subdomain', errors: ['config.subdomain is required'] });
   if (!Number.isInteger(config.locationId) || Number(config.locationId) < 1) errors.push({ field: 'config.locationId', errors: ['config.locationId must be a positive integer'] });
-  if (typeof config.baseUrl === 'string') {
-    let host = '';
-    try {
-      host = new URL(config.baseUrl).hostname;
-    } catch {
-      errors.push({ field: 'config.baseUrl', errors: ['config.baseUrl must be an http(s) URL'] });
-    }
-    if (host && FORBIDDEN_HOST.test(host)) errors.push({ field: 'config.baseUrl', errors: ['config.baseUrl must not point at a link-local or metadata address'] });
-  }
+  const badUrl = baseUrlProblem(config.baseUrl);
+  if (badUrl) errors.push(badUrl);
   return errors;
 }

@@ -1,6 +1,7 @@
 import { ReadBatch, ReadRequest, ResourceType } from '../provider-adapter';
 import { mapNexAppointment } from './appointment.mapper';
-import { CursorStream, fetchList, Mapped, readCursorStreams } from './cursor-reader';
+import { Mapped } from '../common/read-batch';
+import { CursorStream, fetchList, readCursorStreams } from './cursor-reader';
 import { NexHealthClient } from './http-client';
 import { NexHealthConfig } from './nexhealth.config';
 import { mapNexPatient, NexPatientJson } from './patient.mapper';

@@ -1,4 +1,5 @@
 import { isValidTimeZone } from '../opendental-shared/values';
+import { baseUrlProblem } from '../common/base-url';
 
 /** The REST API's public address (§1.1). */
 export const OPENDENTAL_API_DEFAULT_BASE_URL = 'https://api.opendental.com/api/v1';
@@ -60,9 +61,6 @@ export function withDefaults(config: Record<string, unknown>): OpenDentalApiConf
   };
 }
 
-/** Link-local and cloud metadata hosts are never an OpenDental server (OWASP API7, DESIGN-NOTES "Security lessons"). */
-const FORBIDDEN_HOST = /^(169\.254\.\d+\.\d+|\[?fe80:.*|\[?fd00:ec2::254\]?|metadata\.google\.internal|metadata)$/i;
-
 /**
  * The rules a JSON Schema cannot express: an IANA `timeZone`; `pageSize` above 100 only for
  * the Local API / API Service; no link-local or metadata host in `baseUrl`.
@@ -75,14 +73,7 @@ export function checkConfig(config: Record<string, unknown>): Array<{ field: str
   if (Number(config.pageSize ?? 100) > 100 && (config.apiMode ?? 'remote') === 'remote') {
     errors.push({ field: 'config.pageSize', errors: ['config.pageSize may exceed 100 only with apiMode local or service'] });
   }
-  if (typeof config.baseUrl === 'string') {
-    let host = '';
-    try {
-      host = new URL(config.baseUrl).hostname;
-    } catch {
-      errors.push({ field: 'config.baseUrl', errors: ['config.baseUrl must be an http(s) URL'] });
-    }
-    if (host && FORBIDDEN_HOST.test(host)) errors.push({ field: 'config.baseUrl', errors: ['config.baseUrl must not point at a link-local or metadata address'] });
-  }
+  const badUrl = baseUrlProblem(config.baseUrl);
+  if (badUrl) errors.push(badUrl);
   return errors;
 }

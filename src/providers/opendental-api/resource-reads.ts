@@ -8,7 +8,8 @@ import { ProviderExceptionCode } from '../provider.exception';
 import { OpenDentalApiClient } from './http-client';
 import { OpenDentalApiConfig } from './opendental-api.config';
 import { OpenDentalApiException } from './retry-policy';
-import { fetchAll, ListStream, Mapped, readStreams, RowMapper } from './stream-reader';
+import { Mapped, RowMapper } from '../common/read-batch';
+import { fetchAll, ListStream, readStreams } from './stream-reader';
 
 /** One stream per configured clinic (`ClinicNum` filter), or one for the whole office. */
 function perClinic(name: string, path: string, key: string, incremental: boolean, config: OpenDentalApiConfig): ListStream[] {

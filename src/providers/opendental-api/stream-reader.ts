@@ -1,11 +1,7 @@
-import { CanonicalRecord, Checkpoint, ReadBatch, ReadRequest, RecordIssue } from '../provider-adapter';
-import { ProviderException } from '../provider.exception';
+import { collect, emptyBatch, RowMapper, seal } from '../common/read-batch';
+import { Checkpoint, ReadBatch, ReadRequest } from '../provider-adapter';
 import { OpenDentalApiClient, QueryParams } from './http-client';
-import { RequestAborted } from './retry-policy';
 import { ApiCheckpoint, FRESH_POSITION, pageRows, StreamPosition } from './paged-stream';
-
-/** A mapped source row: a record or a skip issue. */
-export type Mapped = CanonicalRecord | RecordIssue;
 
 /** One paged list read as a stream of the checkpoint (for example `patients` or `patients:clinic:2`). */
 export interface ListStream {
@@ -18,46 +14,10 @@ export interface ListStream {
   incremental: boolean;
 }
 
-export function emptyBatch(): ReadBatch {
-  return { records: [], deletedExternalIds: [], skipped: [], failed: [], fetched: 0, checkpoint: {} };
-}
-
 /** Reads the checkpoint the engine saved (anything else starts afresh). */
 export function parseCheckpoint(checkpoint: Checkpoint | null): ApiCheckpoint {
   const c = checkpoint as Partial<ApiCheckpoint> | null;
   return c?.v === 1 && c.streams && typeof c.streams === 'object' ? { v: 1, streams: { ...c.streams } } : { v: 1, streams: {} };
-}
-
-export function seal(batch: ReadBatch, checkpoint: ApiCheckpoint): ReadBatch {
-  batch.checkpoint = JSON.parse(JSON.stringify(checkpoint)) as Checkpoint;
-  return batch;
-}
-
-/** Maps one source row to zero or more records/issues (documents: one patient row gives its documents). */
-export type RowMapper = (row: Record<string, unknown>) => Mapped | Mapped[] | Promise<Mapped | Mapped[]>;
-
-/**
- * Adds what one source row maps to; returns how many source records that was. A mapper that
- * throws a plain error gives a per-record failure naming only the error class; vendor errors
- * (ProviderException) propagate and fail the read.
- */
-export async function collect(batch: ReadBatch, externalId: string, map: () => ReturnType<RowMapper>): Promise<number> {
-  let mapped: Mapped[];
-  try {
-    const result = await map();
-    mapped = Array.isArray(result) ? result : [result];
-  } catch (error) {
-    if (error instanceof ProviderException || error instanceof RequestAborted) throw error;
-    batch.fetched++;
-    batch.failed.push({ externalId, code: 'mapping_failed', message: `Row could not be mapped (${error instanceof Error ? error.name : 'Error'})` });
-    return 1;
-  }
-  for (const item of mapped) {
-    batch.fetched++;
-    if ('data' in item) batch.records.push(item);
-    else batch.skipped.push(item);
-  }
-  return mapped.length;
 }
 
 /** Every row of a list endpoint (small reference lists: carriers, plans, one patient's documents). */
