@@ -2,7 +2,7 @@ import IORedis from 'ioredis';
 import { Connection } from 'mysql2/promise';
 import { OpenDentalApiAdapter } from '../src/providers/opendental-api/opendental-api.adapter';
 import { OpenDentalApiException } from '../src/providers/opendental-api/retry-policy';
-import { SharedThrottle } from '../src/providers/opendental-api/shared-throttle';
+import { SharedThrottle } from '../src/providers/common/shared-throttle';
 import { AdapterContext, Checkpoint, ResourceType } from '../src/providers/provider-adapter';
 import { ProviderException, ProviderExceptionCode } from '../src/providers/provider.exception';
 import { openSandboxConnection } from '../src/sandbox/opendental-db';
