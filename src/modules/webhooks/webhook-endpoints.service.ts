@@ -95,6 +95,9 @@ export class WebhookEndpointsService {
     let secret = dto.secret ?? generateSecret(scheme);
     let registration: WebhookEndpoint['vendorRegistration'] = null;
     if (registers) {
+      if (!this.env.publicBaseUrl && this.env.nodeEnv === 'production') {
+        throw new WebhookException(WebhookExceptionCode.NOT_SUPPORTED, `Set PUBLIC_BASE_URL to the address ${integration.vendor} can reach this service at before registering webhooks there`);
+      }
       const { adapter: a, ctx } = await this.integrations.adapterFor(integration);
       const targetUrl = this.receiverUrl(integration.id);
       const made = await a.registerWebhook!(ctx, { targetUrl, events: dto.events });
