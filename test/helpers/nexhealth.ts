@@ -2,8 +2,9 @@ import { INestApplication, Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { createServer, IncomingHttpHeaders, Server } from 'node:http';
 import IORedis from 'ioredis';
+import { ReadResult, readToEnd } from './read-all';
 import { NexHealthAdapter, NexHealthAdapterOptions } from '../../src/providers/nexhealth/nexhealth.adapter';
-import { AdapterContext, CanonicalRecord, Checkpoint, ReadBatch, RecordIssue, ResourceType } from '../../src/providers/provider-adapter';
+import { AdapterContext, Checkpoint, ReadBatch, ResourceType } from '../../src/providers/provider-adapter';
 import {
   NEXHEALTH_SANDBOX_API_KEY, NEXHEALTH_SANDBOX_PREFIX, NEXHEALTH_SANDBOX_SUBDOMAIN, NexHealthSandbox, NexHealthSandboxModule, NexHealthSandboxOptions,
 } from '../../src/sandbox/nexhealth';
@@ -44,28 +45,10 @@ export function nexContext(baseUrl: string, config: Record<string, unknown> = {}
   };
 }
 
-/** Everything one read() gives. */
-export interface ReadResult {
-  records: Map<string, CanonicalRecord>;
-  skipped: RecordIssue[];
-  failed: RecordIssue[];
-  batches: ReadBatch[];
-  checkpoint: Checkpoint | null;
-}
-
 /** Runs one read() to its end; `onBatch` runs after each batch (e.g. to expire tokens mid-migration). */
-export async function readAll(adapter: NexHealthAdapter, ctx: AdapterContext, resource: ResourceType, checkpoint: Checkpoint | null = null,
+export function readAll(adapter: NexHealthAdapter, ctx: AdapterContext, resource: ResourceType, checkpoint: Checkpoint | null = null,
   batchSize = 1000, onBatch?: (batch: ReadBatch, index: number) => void | Promise<void>): Promise<ReadResult> {
-  const result: ReadResult = { records: new Map(), skipped: [], failed: [], batches: [], checkpoint };
-  for await (const batch of adapter.read(ctx, { resource, checkpoint, batchSize })) {
-    result.batches.push(batch);
-    for (const record of batch.records) result.records.set(record.externalId, record);
-    result.skipped.push(...batch.skipped);
-    result.failed.push(...batch.failed);
-    result.checkpoint = batch.checkpoint;
-    await onBatch?.(batch, result.batches.length - 1);
-  }
-  return result;
+  return readToEnd(adapter, ctx, { resource, checkpoint, batchSize }, onBatch);
 }
 
 /** A raw call as a NexHealth client makes it: `token` → Bearer, `apiKey` → bare Authorization; Nex-Api-Version unless `version: null`. */

@@ -1,7 +1,8 @@
 import { INestApplication, Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import IORedis from 'ioredis';
-import { AdapterContext, CanonicalRecord, Checkpoint, ReadBatch, RecordIssue, ResourceType } from '../../src/providers/provider-adapter';
+import { ReadResult, readToEnd } from './read-all';
+import { AdapterContext, Checkpoint, ResourceType } from '../../src/providers/provider-adapter';
 import { OpenDentalApiAdapter, OpenDentalApiAdapterOptions } from '../../src/providers/opendental-api/opendental-api.adapter';
 import { buildOpenDentalSandbox } from '../../src/sandbox/opendental-db';
 import { OpenDentalApiSandbox, OpenDentalApiSandboxModule, SANDBOX_API_PREFIX, SANDBOX_DEVELOPER_KEY } from '../../src/sandbox/opendental-api';
@@ -59,27 +60,10 @@ export function apiContext(baseUrl: string, customerKey: string, config: Record<
   };
 }
 
-/** Everything one read() gives: records by external id, issues, batches and the last checkpoint (what the engine would save). */
-export interface ReadResult {
-  records: Map<string, CanonicalRecord>;
-  skipped: RecordIssue[];
-  failed: RecordIssue[];
-  batches: ReadBatch[];
-  checkpoint: Checkpoint | null;
-}
-
 /** Runs one read() to its end. */
-export async function readAll(adapter: OpenDentalApiAdapter | { read: OpenDentalApiAdapter['read'] }, ctx: AdapterContext, resource: ResourceType,
+export function readAll(adapter: OpenDentalApiAdapter | { read: OpenDentalApiAdapter['read'] }, ctx: AdapterContext, resource: ResourceType,
   checkpoint: Checkpoint | null = null, batchSize = 1000, limit?: number): Promise<ReadResult> {
-  const result: ReadResult = { records: new Map(), skipped: [], failed: [], batches: [], checkpoint };
-  for await (const batch of adapter.read(ctx, { resource, checkpoint, batchSize, limit })) {
-    result.batches.push(batch);
-    for (const record of batch.records) result.records.set(record.externalId, record);
-    result.skipped.push(...batch.skipped);
-    result.failed.push(...batch.failed);
-    result.checkpoint = batch.checkpoint;
-  }
-  return result;
+  return readToEnd(adapter, ctx, { resource, checkpoint, batchSize, limit });
 }
 
 /** A raw call to the sandbox API, as a client would make it. */
