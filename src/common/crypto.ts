@@ -75,9 +75,12 @@ export function sha256Hex(value: string): string {
   return createHash('sha256').update(value).digest('hex');
 }
 
-/** Keyed content hash (HMAC-SHA256, hex): equal inputs give equal hashes, but a low-entropy field (SSN) cannot be guessed from it. */
-export function contentHash(key: Buffer, value: string): string {
-  return createHmac('sha256', key).update(value).digest('hex');
+/** Keyed content hash (HMAC-SHA256, hex) of the concatenated `parts`: equal inputs give equal hashes, but a low-entropy field (SSN) cannot be guessed from it. */
+export function contentHash(key: Buffer, ...parts: string[]): string {
+  // Parts are fed one by one: the same hash as of their concatenation, without building it.
+  const hmac = createHmac('sha256', key);
+  for (const part of parts) hmac.update(part);
+  return hmac.digest('hex');
 }
 
 /** Derives a purpose-specific sub-key so one master key never serves two purposes. */

@@ -35,6 +35,9 @@ export interface PreparedRecord {
   hash: string;
 }
 
+/** Separator of the content hash's parts. */
+const SEP = '\u0001';
+
 /** Rows per chunk written to a COPY stream. */
 const COPY_CHUNK_ROWS = 200;
 
@@ -71,7 +74,7 @@ export class RecordWriter {
       const data = JSON.stringify(r.data);
       const raw = r.raw ? JSON.stringify(r.raw) : null;
       const sensitive = r.sensitive ? JSON.stringify(r.sensitive) : null;
-      const hash = contentHash(this.hashKey, `${data}\u0001${raw}\u0001${sensitive}\u0001${r.deleted ? 1 : 0}\u0001${r.patientExternalId ?? ''}`);
+      const hash = contentHash(this.hashKey, data, SEP, String(raw), SEP, String(sensitive), SEP, r.deleted ? '1' : '0', SEP, r.patientExternalId ?? '');
       return { record: r, data, raw, sensitive, hash };
     });
   }
