@@ -1,4 +1,5 @@
 import { Inject, Injectable, OnModuleDestroy } from '@nestjs/common';
+import { RequestLog, SandboxRequestEntry } from '../common/request-log';
 import { createHash } from 'node:crypto';
 import { generateInstitution } from './generator';
 import { Institution, NexWebhookEndpoint, NexWebhookSubscription } from './institution';
@@ -10,13 +11,8 @@ import { SandboxTokenStore } from './tokens';
 import { DeliveryAttempt, WebhookDispatcher, WebhookEvent } from './webhook-dispatcher';
 
 /** One request the sandbox received for an API key (kept in this process only, newest last). */
-export interface NexRequestEntry {
-  at: number;
-  method: string;
-  path: string;
-  throttled: boolean;
-  status: number | null;
-}
+/** A request the simulated NexHealth API received. */
+export type NexRequestEntry = SandboxRequestEntry;
 
 /** Settings a test or the demo may change at run time (`POST /sandbox/nexhealth/_admin/control`). */
 export interface NexHealthControlSettings {
@@ -25,7 +21,6 @@ export interface NexHealthControlSettings {
   webhookTimeScale: number;
 }
 
-const LOG_LIMIT = 20_000;
 
 /** SHA-256 of an API key: what the sandbox keeps and logs instead of the key. */
 export function nexKeyHash(apiKey: string): string {
@@ -51,7 +46,7 @@ export class NexHealthSandbox implements OnModuleDestroy {
   readonly dispatcher: WebhookDispatcher;
   private readonly dispatchSettings: { timeScale: number; timeoutMs: number };
   private readonly apiKeys = new Set<string>();
-  private readonly log = new Map<string, NexRequestEntry[]>();
+  private readonly log = new RequestLog();
   private nextWebhookId = 1;
 
   constructor(@Inject(NEXHEALTH_SANDBOX_OPTIONS) private readonly options: NexHealthSandboxOptions) {
@@ -138,20 +133,16 @@ export class NexHealthSandbox implements OnModuleDestroy {
 
   /** Adds a request to the key's log and returns the entry (its status is filled in when answered). */
   recordRequest(keyHash: string, entry: NexRequestEntry): NexRequestEntry {
-    const list = this.log.get(keyHash) ?? [];
-    list.push(entry);
-    if (list.length > LOG_LIMIT) list.splice(0, list.length - LOG_LIMIT);
-    this.log.set(keyHash, list);
-    return entry;
+    return this.log.record(keyHash, entry);
   }
 
   /** Requests this process received for the API key, oldest first. */
   requests(apiKey: string): NexRequestEntry[] {
-    return [...(this.log.get(nexKeyHash(apiKey)) ?? [])];
+    return this.log.list(nexKeyHash(apiKey));
   }
 
   clearRequests(apiKey: string): void {
-    this.log.delete(nexKeyHash(apiKey));
+    this.log.clear(nexKeyHash(apiKey));
   }
 
   onModuleDestroy(): void {

@@ -1,4 +1,5 @@
 import { Inject, Injectable, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
+import { RequestLog, SandboxRequestEntry } from '../common/request-log';
 import { createHash } from 'node:crypto';
 import IORedis from 'ioredis';
 import { assertDatabaseName } from '../opendental-db/connection';
@@ -35,19 +36,8 @@ export interface FaultSpec {
   pathIncludes?: string;
 }
 
-/** One request the sandbox received for a customer (kept in this process only, newest last). */
-export interface SandboxRequestEntry {
-  /** Arrival time, epoch ms of this process's clock. */
-  at: number;
-  method: string;
-  path: string;
-  /** Refused by the throttle (429). */
-  throttled: boolean;
-  /** Final HTTP status, once answered. */
-  status: number | null;
-}
+export type { SandboxRequestEntry };
 
-const LOG_LIMIT = 20_000;
 const CACHE_MS = 5_000;
 
 export function keyHash(customerKey: string): string {
@@ -74,7 +64,7 @@ export class OpenDentalApiSandbox implements OnModuleInit, OnModuleDestroy {
   private readonly local = new Map<string, ResolvedCustomer>();
   private readonly cache = new Map<string, { customer: ResolvedCustomer | null; until: number }>();
   private readonly faults = new Map<string, FaultSpec[]>();
-  private readonly log = new Map<string, SandboxRequestEntry[]>();
+  private readonly log = new RequestLog();
 
   constructor(@Inject(OPENDENTAL_API_SANDBOX_OPTIONS) private readonly options: OpenDentalApiSandboxOptions) {
     this.ownsRedis = typeof options.redis === 'string';
@@ -161,19 +151,15 @@ export class OpenDentalApiSandbox implements OnModuleInit, OnModuleDestroy {
 
   /** Adds a request to the customer's log and returns the entry (its status is filled in when answered). */
   recordRequest(hash: string, entry: SandboxRequestEntry): SandboxRequestEntry {
-    const list = this.log.get(hash) ?? [];
-    list.push(entry);
-    if (list.length > LOG_LIMIT) list.splice(0, list.length - LOG_LIMIT);
-    this.log.set(hash, list);
-    return entry;
+    return this.log.record(hash, entry);
   }
 
   /** Requests this process received for the customer, oldest first. */
   requests(customerKey: string): SandboxRequestEntry[] {
-    return [...(this.log.get(keyHash(customerKey)) ?? [])];
+    return this.log.list(keyHash(customerKey));
   }
 
   clearRequests(customerKey: string): void {
-    this.log.delete(keyHash(customerKey));
+    this.log.clear(keyHash(customerKey));
   }
 }
