@@ -2,10 +2,9 @@ import axios, { AxiosInstance, AxiosResponse } from 'axios';
 import { Agent as HttpAgent } from 'node:http';
 import { Agent as HttpsAgent } from 'node:https';
 import { ProviderExceptionCode } from '../provider.exception';
-import {
-  abortableSleep, backoffMs, isTransient400, NOT_SENT_CODES, OpenDentalApiException, parseRetryAfter, RequestAborted, RetryOptions,
-} from './retry-policy';
+import { abortableSleep, backoffMs, NOT_SENT_CODES, parseRetryAfter, RequestAborted, RetryOptions } from '../common/retry';
 import { SharedThrottle } from '../common/shared-throttle';
+import { isTransient400, OpenDentalApiException } from './retry-policy';
 
 /** Query parameters: undefined values are left out. */
 export type QueryParams = Record<string, string | number | boolean | undefined>;

@@ -14,7 +14,7 @@ import {
 } from './opendental-api.types';
 import { OpenDentalApiActions } from './perform-action';
 import { readResource } from './resource-reads';
-import { RequestAborted } from './retry-policy';
+import { RequestAborted } from '../common/retry';
 import { SharedThrottle } from '../common/shared-throttle';
 import { OpenDentalApiWrites } from './write-operations';
 

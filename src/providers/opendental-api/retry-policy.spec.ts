@@ -1,5 +1,6 @@
 import { instantToLocal, minusSeconds, toOfficeLocal } from './office-time';
-import { backoffMs, isTransient400, parseRetryAfter } from './retry-policy';
+import { backoffMs, parseRetryAfter } from '../common/retry';
+import { isTransient400 } from './retry-policy';
 
 describe('retry policy', () => {
   const options = { maxAttempts: 6, baseDelayMs: 1000, maxDelayMs: 30_000 };

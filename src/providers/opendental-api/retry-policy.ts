@@ -1,8 +1,5 @@
 import { ProviderException, ProviderExceptionCode } from '../provider.exception';
 
-// The generic parts live in providers/common (shared with NexHealth); re-exported for existing imports.
-export { abortableSleep, backoffMs, NOT_SENT_CODES, parseRetryAfter, RequestAborted, type RetryOptions } from '../common/retry';
-
 /**
  * A vendor failure with what the HTTP exchange said: `vendorStatus` (OpenDental's status, when
  * it answered), `vendorMessage` (its explanation, which names fields, at most 200 characters),
