@@ -20,14 +20,7 @@ export function patientMatchKey(data: Record<string, unknown>): string | null {
   return first && last && birth ? `${first}|${last}|${birth}` : null;
 }
 
-interface BatchPatient {
-  id: string;
-  external_id: string;
-  foreign_id: string | null;
-  match_key: string | null;
-  birth_date: string | null;
-}
-
+/** A patient row as the linker reads it: the batch's patients and their candidates alike. */
 interface Candidate {
   id: string;
   external_id: string;
@@ -68,9 +61,8 @@ export async function linkPatients(client: PoolClient, organizationId: string, i
   if (!externalIds.length) return 0;
   const others = (await client.query<{ id: string }>(`SELECT id FROM integrations WHERE organization_id = $1 AND id <> $2`, [organizationId, integrationId])).rows.map((r) => r.id);
   if (!others.length) return 0;
-  const batch = (await client.query<BatchPatient>(
-    `${byExternalIds(`r.id, r.external_id, r.data->>'foreignId' AS foreign_id, r.match_key, to_char(r.birth_date, 'YYYY-MM-DD') AS birth_date`)}
-        AND r.linked_patient_id IS NULL AND r.deleted_at IS NULL`,
+  const batch = (await client.query<Candidate>(
+    `${byExternalIds(CANDIDATE_COLUMNS)} AND r.linked_patient_id IS NULL AND r.deleted_at IS NULL`,
     [integrationId, 'patients', externalIds],
   )).rows;
   if (!batch.length) return 0;
