@@ -1,11 +1,8 @@
 import { Body, Controller, Delete, HttpCode, Param, ParseUUIDPipe, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiCreatedResponse, ApiNoContentResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { ProviderRegistryService } from '../../providers/provider-registry.service';
-import { IntegrationsService } from '../integrations/integrations.service';
 import { actorOf, Auth, OrgAuth } from '../organizations/auth.context';
 import { AutoSyncDto, WebhookResponseDto } from './dtos/webhook.dto';
 import { WebhookEndpointsService } from './webhook-endpoints.service';
-import { WebhookException, WebhookExceptionCode } from './webhook.exception';
 import { webhookDto } from './webhooks.controller';
 
 /**
@@ -17,11 +14,7 @@ import { webhookDto } from './webhooks.controller';
 @ApiBearerAuth()
 @Controller('api/v1/integrations/:id/auto-sync')
 export class AutoSyncController {
-  constructor(
-    private readonly service: WebhookEndpointsService,
-    private readonly integrations: IntegrationsService,
-    private readonly registry: ProviderRegistryService,
-  ) {}
+  constructor(private readonly service: WebhookEndpointsService) {}
 
   @Post()
   @ApiOperation({
@@ -30,16 +23,7 @@ export class AutoSyncController {
   })
   @ApiCreatedResponse({ type: WebhookResponseDto })
   async enable(@Param('id', ParseUUIDPipe) id: string, @Body() body: AutoSyncDto, @Auth() auth: OrgAuth): Promise<WebhookResponseDto> {
-    const integration = await this.integrations.get(auth.organizationId, id);
-    const adapter = this.registry.get(integration.vendor);
-    if (!adapter.descriptor.capabilities.registerWebhooks || !adapter.registerWebhook || !adapter.descriptor.webhooks) {
-      throw new WebhookException(WebhookExceptionCode.NOT_SUPPORTED, `Vendor ${integration.vendor} cannot register webhook endpoints; configure them with POST /api/v1/sync/webhooks`);
-    }
-    const { endpoint } = await this.service.create(
-      { integrationId: id, events: body.events ?? adapter.descriptor.webhooks.events },
-      { organizationId: auth.organizationId, actorId: actorOf(auth), requestId: auth.requestId },
-    );
-    return webhookDto(endpoint);
+    return webhookDto(await this.service.enableAutoSync(id, body.events, { organizationId: auth.organizationId, actorId: actorOf(auth), requestId: auth.requestId }));
   }
 
   @Delete()
@@ -47,7 +31,6 @@ export class AutoSyncController {
   @ApiOperation({ summary: 'Remove the webhook endpoint and subscriptions at the vendor, and our configuration' })
   @ApiNoContentResponse()
   async disable(@Param('id', ParseUUIDPipe) id: string, @Auth() auth: OrgAuth): Promise<void> {
-    const endpoint = await this.service.forIntegration(auth.organizationId, id);
-    await this.service.remove(endpoint.id, { organizationId: auth.organizationId, actorId: actorOf(auth), requestId: auth.requestId });
+    await this.service.disableAutoSync(id, { organizationId: auth.organizationId, actorId: actorOf(auth), requestId: auth.requestId });
   }
 }

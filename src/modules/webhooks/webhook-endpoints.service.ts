@@ -129,6 +129,25 @@ export class WebhookEndpointsService {
     return { endpoint: await this.get(actor.organizationId, id), secret };
   }
 
+  /**
+   * "Set up auto-sync": {@link create} for a vendor that registers webhook endpoints through its
+   * API, subscribed to `events` or, by default, every event the vendor offers.
+   * @throws 404 unknown integration; 400 vendor that cannot register endpoints; 409 already set up.
+   */
+  async enableAutoSync(integrationId: string, events: string[] | undefined, actor: Actor): Promise<WebhookEndpoint> {
+    const integration = await this.integrations.get(actor.organizationId, integrationId);
+    const adapter = this.registry.get(integration.vendor);
+    if (!registersAtVendor(adapter) || !adapter.descriptor.webhooks) {
+      throw new WebhookException(WebhookExceptionCode.NOT_SUPPORTED, `Vendor ${integration.vendor} cannot register webhook endpoints; configure them with POST /api/v1/sync/webhooks`);
+    }
+    return (await this.create({ integrationId, events: events ?? adapter.descriptor.webhooks.events }, actor)).endpoint;
+  }
+
+  /** Removes auto-sync: the integration's configuration, at the vendor first. @throws 404 when there is none. */
+  async disableAutoSync(integrationId: string, actor: Actor): Promise<void> {
+    await this.remove((await this.forIntegration(actor.organizationId, integrationId)).id, actor);
+  }
+
   /** The configuration of an integration. @throws 404 when it has none (or is another organization's). */
   async forIntegration(organizationId: string, integrationId: string): Promise<WebhookEndpoint> {
     const found = await this.endpoints.findOne({ where: { integrationId, organizationId } });
