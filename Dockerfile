@@ -3,7 +3,7 @@
 # Not built on the development machines (no Docker there); see the README's Docker section.
 
 # ---- build: compile TypeScript --------------------------------------------------------
-FROM node:20-bookworm-slim AS build
+FROM node:24-bookworm-slim AS build
 WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci --no-audit --no-fund
@@ -14,7 +14,7 @@ COPY migrations ./migrations
 RUN npm run build
 
 # ---- runtime: production dependencies and the compiled app only ------------------------
-FROM node:20-bookworm-slim AS runtime
+FROM node:24-bookworm-slim AS runtime
 ENV NODE_ENV=production
 WORKDIR /app
 COPY package.json package-lock.json ./

@@ -6,9 +6,9 @@ import { createApp } from '../src/bootstrap';
 import { loadEnv } from '../src/config/env';
 import { OpenDentalApiSandbox, SANDBOX_API_PREFIX, SANDBOX_DEVELOPER_KEY } from '../src/sandbox/opendental-api';
 import { openSandboxConnection } from '../src/sandbox/opendental-db';
-import { buildSandbox } from './helpers/sandbox';
+import { buildSandbox, specDatabase } from './helpers/sandbox';
 
-const DB = 'od_spec_actions';
+const DB = specDatabase('od_spec_actions');
 const CUSTOMER = `spec-actions-${process.pid}`;
 
 /** A weekday at 08:00 UTC about two years ahead: no generated appointment is there. */

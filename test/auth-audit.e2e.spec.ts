@@ -2,9 +2,9 @@ import { createHash } from 'node:crypto';
 import { Client } from 'pg';
 import { Response } from 'supertest';
 import { bootApp, TestApp, waitForJob } from './helpers/app';
-import { buildSandbox, integrationBody } from './helpers/sandbox';
+import { buildSandbox, integrationBody, specDatabase } from './helpers/sandbox';
 
-const DB = 'od_spec_audit';
+const DB = specDatabase('od_spec_audit');
 
 type AuditEvent = {
   id: string; actorType: string; actorId: string | null; action: string; targetType: string | null; targetId: string | null;

@@ -1,3 +1,4 @@
+import { specDatabase } from './helpers/sandbox';
 import IORedis from 'ioredis';
 import { Connection } from 'mysql2/promise';
 import { OpenDentalApiAdapter } from '../src/providers/opendental-api/opendental-api.adapter';
@@ -10,7 +11,7 @@ import { apiContext, ApiSandbox, buildOffice, makeAdapter, MYSQL_URL, startApiSa
  * performAction / findSlots, the adapter surface the actions module calls (provider-adapter.ts),
  * against the sandbox: vendor-neutral payloads in, OpenDental writes out, canonical records back.
  */
-const DB = 'od_spec_api_actions';
+const DB = specDatabase('od_spec_api_actions');
 const KEY = `spec-actions-${process.pid}`;
 
 let api: ApiSandbox;

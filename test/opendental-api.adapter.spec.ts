@@ -1,3 +1,4 @@
+import { specDatabase } from './helpers/sandbox';
 import IORedis from 'ioredis';
 import { Connection } from 'mysql2/promise';
 import { OpenDentalDbAdapter } from '../src/providers/opendental-db/opendental-db.adapter';
@@ -16,7 +17,7 @@ import { apiContext, ApiSandbox, buildOffice, makeAdapter, MYSQL_URL, readAll, s
  * serverDateTime, mapping (the same canonical data as the `opendental-db` adapter reading the
  * same office database), the insurance chain, documents, and the write operations.
  */
-const DB = 'od_spec_api_adapter';
+const DB = specDatabase('od_spec_api_adapter');
 const KEY = `spec-adapter-${process.pid}`;
 const TZ = 'America/Chicago';
 const PATIENTS = 250;

@@ -1,3 +1,4 @@
+import { specDatabase } from './helpers/sandbox';
 import IORedis from 'ioredis';
 import { Connection } from 'mysql2/promise';
 import { OpenDentalApiAdapter } from '../src/providers/opendental-api/opendental-api.adapter';
@@ -13,7 +14,7 @@ import { apiContext, ApiSandbox, buildOffice, makeAdapter, MYSQL_URL, startApiSa
  * 1 request/s together (measured at the sandbox), and a 429 with Retry-After, a 503 storm and a
  * timeout each recover without losing rows; a write whose answer is lost is never sent twice.
  */
-const DB = 'od_spec_api_resilience';
+const DB = specDatabase('od_spec_api_resilience');
 const PATIENTS = 50;
 const PREFIX = `spec-resilience-${process.pid}`;
 const ALL = Array.from({ length: PATIENTS }, (_, i) => String(i + 1));

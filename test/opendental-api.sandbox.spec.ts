@@ -1,3 +1,4 @@
+import { specDatabase } from './helpers/sandbox';
 import { Connection } from 'mysql2/promise';
 import { OpenDentalApiGate } from '../src/sandbox/opendental-api/gate.guard';
 import { openSandboxConnection } from '../src/sandbox/opendental-db';
@@ -8,7 +9,7 @@ import { ApiSandbox, buildOffice, MYSQL_URL, odRequest, sleep, startApiSandbox }
  * auth, JSON content type on every request, Limit/Offset ≤ 100, text enums, string booleans,
  * serverDateTime and DateTStamp, duplicate check, Break/Confirm/Note, Slots, and the throttle.
  */
-const DB = 'od_spec_api_sandbox';
+const DB = specDatabase('od_spec_api_sandbox');
 const KEY = `spec-sandbox-${process.pid}`;
 
 let api: ApiSandbox;

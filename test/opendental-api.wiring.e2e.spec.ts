@@ -1,3 +1,4 @@
+import { specDatabase } from './helpers/sandbox';
 import { NestExpressApplication } from '@nestjs/platform-express';
 import IORedis from 'ioredis';
 import request from 'supertest';
@@ -15,7 +16,7 @@ import { apiContext, buildOffice, MYSQL_URL, readAll, TEST_REDIS_URL } from './h
  */
 process.env.REDIS_URL = TEST_REDIS_URL; // this file's app (queues included) uses Redis db 7
 process.env.APP_ROLE = 'api'; // no queue workers: this app must not pick up other specs' jobs
-const DB = 'od_spec_api_wiring';
+const DB = specDatabase('od_spec_api_wiring');
 const KEY = `spec-wiring-${process.pid}`;
 
 let app: NestExpressApplication;

@@ -1,7 +1,7 @@
 import { bootApp, createOrg, TestApp, waitForJob } from './helpers/app';
-import { buildSandbox, integrationBody } from './helpers/sandbox';
+import { buildSandbox, integrationBody, specDatabase } from './helpers/sandbox';
 
-const DB = 'od_spec_links';
+const DB = specDatabase('od_spec_links');
 
 interface PatientDto {
   id: string;

@@ -4,9 +4,9 @@ import { DataSource } from 'typeorm';
 import { QueueName, syncScheduleId } from '../src/queue/queue.constants';
 import { SCHEDULES_QUEUE } from '../src/queue/queue.module';
 import { bootApp, createOrg, TestApp } from './helpers/app';
-import { buildSandbox, integrationBody } from './helpers/sandbox';
+import { buildSandbox, integrationBody, specDatabase } from './helpers/sandbox';
 
-const DB = 'od_spec_schedule';
+const DB = specDatabase('od_spec_schedule');
 const EVERY_SECOND = '* * * * * *';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));

@@ -4,7 +4,7 @@ import { ScheduleTickJobData, syncScheduleId } from '../src/queue/queue.constant
 import { SCHEDULES_QUEUE } from '../src/queue/queue.module';
 import { bootApp, createOrg, TestApp } from './helpers/app';
 import { AppProcess, startAppProcess } from './helpers/process';
-import { buildSandbox, integrationBody } from './helpers/sandbox';
+import { buildSandbox, integrationBody, specDatabase } from './helpers/sandbox';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -30,7 +30,7 @@ describe('cron schedule across two worker processes', () => {
   });
 
   it('fires once per tick, and only worker processes run the ticks', async () => {
-    const sandbox = await buildSandbox('od_spec_schedule_procs', 10, 5);
+    const sandbox = await buildSandbox(specDatabase('od_spec_schedule_procs'), 10, 5);
     const org = await createOrg(t, 'Two Workers Dental');
     const id = (await t.http.post('/api/v1/integrations').set('Authorization', org.auth)
       .send({ ...integrationBody(sandbox), name: 'two workers', syncSchedule: '* * * * * *' }).expect(201)).body.id;

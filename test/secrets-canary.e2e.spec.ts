@@ -1,3 +1,4 @@
+import { specDatabase } from './helpers/sandbox';
 import IORedis from 'ioredis';
 import { randomBytes } from 'node:crypto';
 import { Connection } from 'mysql2/promise';
@@ -15,7 +16,7 @@ import { SpawnedServer, startServer } from './helpers/server';
  * credentials column included) or in any Redis key or value. Patients' SSNs get the same check
  * on responses and logs.
  */
-const DB = 'od_spec_canary';
+const DB = specDatabase('od_spec_canary');
 const MYSQL_URL = process.env.SANDBOX_MYSQL_URL ?? 'mysql://root@127.0.0.1:3306';
 const DB_USER = 'ehr_canary_reader';
 const canary = () => `Canary-${randomBytes(12).toString('hex')}`;

@@ -15,7 +15,7 @@ import { AwsSecretsManagerProvider } from '../src/modules/integrations/secrets/a
 import { openSandboxConnection } from '../src/sandbox/opendental-db';
 import { ensureSandboxReader } from '../src/sandbox/opendental-db/reader-user';
 import { Moto, startMoto } from './helpers/moto';
-import { buildSandbox } from './helpers/sandbox';
+import { buildSandbox, specDatabase } from './helpers/sandbox';
 
 /**
  * Credentials in AWS Secrets Manager (moto_server on a free loopback port): an opendental-db
@@ -24,7 +24,7 @@ import { buildSandbox } from './helpers/sandbox';
  * Every response and every log line (pino at trace level, no redaction) is kept and searched
  * for the secret values at the end.
  */
-const DB = 'od_spec_secrets';
+const DB = specDatabase('od_spec_secrets');
 const DB_USER = 'ehr_secrets_reader';
 const REGION = 'us-east-1';
 const TTL_SECONDS = 300;

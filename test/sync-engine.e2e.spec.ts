@@ -2,9 +2,9 @@ import { Connection } from 'mysql2/promise';
 import { OpenDentalDbAdapter } from '../src/providers/opendental-db/opendental-db.adapter';
 import { openSandboxConnection } from '../src/sandbox/opendental-db';
 import { bootApp, createOrg, TestApp, waitForJob } from './helpers/app';
-import { buildSandbox, integrationBody } from './helpers/sandbox';
+import { buildSandbox, integrationBody, specDatabase } from './helpers/sandbox';
 
-const DB = 'od_spec_engine';
+const DB = specDatabase('od_spec_engine');
 
 describe('sync engine: limits, cancel, retry, conflicts, keyset boundaries', () => {
   let t: TestApp;

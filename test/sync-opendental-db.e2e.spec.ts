@@ -1,9 +1,9 @@
 import { Connection } from 'mysql2/promise';
 import { mutateOpenDentalSandbox, openSandboxConnection } from '../src/sandbox/opendental-db';
 import { bootApp, createOrg, TestApp, waitForJob } from './helpers/app';
-import { buildSandbox, integrationBody } from './helpers/sandbox';
+import { buildSandbox, integrationBody, specDatabase } from './helpers/sandbox';
 
-const DB = 'od_spec_sync';
+const DB = specDatabase('od_spec_sync');
 
 /** Live rows the store must hold, computed from the source with OpenDental's own rules. */
 async function expectedCounts(mysql: Connection): Promise<Record<string, number>> {

@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { Response } from 'supertest';
 import { bootApp, createOrg, TestApp, waitForJob } from './helpers/app';
-import { buildSandbox, integrationBody } from './helpers/sandbox';
+import { buildSandbox, integrationBody, specDatabase } from './helpers/sandbox';
 
-const DB = 'od_spec_tenancy';
+const DB = specDatabase('od_spec_tenancy');
 
 type Org = { id: string; key: string; auth: string };
 

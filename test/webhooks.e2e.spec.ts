@@ -8,9 +8,9 @@ import { createApp } from '../src/bootstrap';
 import { loadEnv } from '../src/config/env';
 import { OpenDentalApiSandbox, SANDBOX_API_PREFIX, SANDBOX_DEVELOPER_KEY } from '../src/sandbox/opendental-api';
 import { openSandboxConnection } from '../src/sandbox/opendental-db';
-import { buildSandbox } from './helpers/sandbox';
+import { buildSandbox, specDatabase } from './helpers/sandbox';
 
-const DB = 'od_spec_webhooks';
+const DB = specDatabase('od_spec_webhooks');
 const CUSTOMER = `spec-webhooks-${process.pid}`;
 const now = () => Math.floor(Date.now() / 1000);
 

@@ -1,9 +1,9 @@
 import { Client } from 'pg';
 import { bootApp, createOrg, TestApp, waitForJob } from './helpers/app';
 import { AppProcess, startAppProcess } from './helpers/process';
-import { buildSandbox, integrationBody } from './helpers/sandbox';
+import { buildSandbox, integrationBody, specDatabase } from './helpers/sandbox';
 
-const DB = 'od_spec_crash';
+const DB = specDatabase('od_spec_crash');
 const PATIENTS = 50_000;
 
 /**

@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { bootApp, createOrg, TestApp, waitForJob } from './helpers/app';
-import { buildSandbox, integrationBody } from './helpers/sandbox';
+import { buildSandbox, integrationBody, specDatabase } from './helpers/sandbox';
 
-const DB = 'od_spec_wrongpw';
+const DB = specDatabase('od_spec_wrongpw');
 
 describe('opendental-db with a wrong database password', () => {
   let t: TestApp;

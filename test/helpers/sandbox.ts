@@ -18,3 +18,11 @@ export function integrationBody(reader: SandboxReader, extra: Record<string, unk
     credentials: { password: reader.password },
   };
 }
+
+/**
+ * A spec's sandbox database name, prefixed with `TEST_DB_PREFIX` when set, so two checkouts can
+ * run the same spec side by side on one MariaDB server (names stay under MariaDB's 64 characters).
+ */
+export function specDatabase(name: string): string {
+  return `${process.env.TEST_DB_PREFIX ?? ''}${name}`;
+}
