@@ -9,6 +9,7 @@ import { AppModule } from './app.module';
 import { loadEnv } from './config/env';
 import { ensureDatabase } from './database/ensure-database';
 import { AllExceptionsFilter } from './common/http-exception.filter';
+import { requestHygieneMiddleware } from './common/request-hygiene';
 import { requestIdMiddleware } from './common/request-id';
 import { createValidationPipe } from './common/validation';
 import { isWebhookPath, WEBHOOK_BODY_LIMIT_BYTES } from './modules/webhooks/webhook-receiver.service';
@@ -25,7 +26,7 @@ export function buildOpenApi(app: INestApplication): OpenAPIObject {
 }
 
 /**
- * Creates and configures the Nest app: request ids, helmet, JSON body limit (1 MB), the global
+ * Creates and configures the Nest app: request ids, helmet, JSON body limit (1 MB), input hygiene (NUL, depth, prototype keys: common/request-hygiene.ts), the global
  * ValidationPipe and exception filter, and Swagger UI at /docs (JSON at /docs-json).
  * Signal handling is the caller's (see main.ts). Fails fast with the variable's name when the environment is invalid.
  */
@@ -41,6 +42,7 @@ export async function createApp(options: { logger?: boolean } = {}): Promise<Nes
   // work) takes every body under /api/v1/webhooks/, and the JSON parser skips the read body.
   app.useBodyParser('raw', { type: (req: IncomingMessage) => isWebhookPath(req.url), limit: WEBHOOK_BODY_LIMIT_BYTES });
   app.useBodyParser('json', { limit: '1mb' });
+  app.use(requestHygieneMiddleware);
   app.useGlobalPipes(createValidationPipe());
   app.useGlobalFilters(new AllExceptionsFilter());
   SwaggerModule.setup('docs', app, () => buildOpenApi(app), { jsonDocumentUrl: 'docs-json' });

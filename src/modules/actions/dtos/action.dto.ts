@@ -1,6 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
-import { IsBoolean, IsIn, IsInt, IsObject, IsOptional, IsUUID, Matches, Max, Min } from 'class-validator';
+import { IsBoolean, IsIn, IsInt, IsObject, IsOptional, IsUUID, Max, Min } from 'class-validator';
+import { IsCalendarDate } from '../../../common/calendar';
 import { ACTION_TYPES } from '../../../providers/provider-adapter';
 
 export class ActionCreateDto {
@@ -39,9 +40,9 @@ export class ActionResponseDto {
 
 export class SlotQueryDto {
   @ApiProperty({ description: 'First office-local day (yyyy-MM-dd).', example: '2026-12-01' })
-  @Matches(/^\d{4}-\d{2}-\d{2}$/, { message: 'dateStart must be yyyy-MM-dd' }) dateStart: string;
+  @IsCalendarDate() dateStart: string;
   @ApiProperty({ description: 'Last office-local day, inclusive (yyyy-MM-dd).', example: '2026-12-05' })
-  @Matches(/^\d{4}-\d{2}-\d{2}$/, { message: 'dateEnd must be yyyy-MM-dd' }) dateEnd: string;
+  @IsCalendarDate() dateEnd: string;
   @ApiPropertyOptional({ description: 'Only blocks at least this long (minutes).', example: 30 })
   @IsOptional() @Type(() => Number) @IsInt() @Min(5) @Max(540) lengthMinutes?: number;
   @ApiPropertyOptional({ description: 'Our provider id.' }) @IsOptional() @IsUUID() providerId?: string;

@@ -1,6 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsDate, IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
+import { IsInstant } from '../../../common/calendar';
+import { IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
 
 export class AuditQueryDto {
   @ApiPropertyOptional({ description: 'Only this action.', example: 'sync_job.completed' })
@@ -10,10 +11,10 @@ export class AuditQueryDto {
   @IsOptional() @IsString() @MaxLength(64) targetId?: string;
 
   @ApiPropertyOptional({ description: 'From this instant (inclusive, ISO 8601).', example: '2026-11-01T00:00:00Z' })
-  @IsOptional() @Type(() => Date) @IsDate() from?: Date;
+  @IsOptional() @IsInstant() from?: Date;
 
   @ApiPropertyOptional({ description: 'Until this instant (exclusive, ISO 8601).', example: '2026-12-01T00:00:00Z' })
-  @IsOptional() @Type(() => Date) @IsDate() to?: Date;
+  @IsOptional() @IsInstant() to?: Date;
 
   @ApiPropertyOptional({ description: 'Opaque cursor from the previous page.' })
   @IsOptional() @IsString() @MaxLength(200) cursor?: string;

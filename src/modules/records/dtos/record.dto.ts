@@ -1,6 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
-import { IsBoolean, IsDate, IsIn, IsInt, IsOptional, IsString, IsUUID, Matches, Max, MaxLength, Min } from 'class-validator';
+import { IsCalendarDate, IsInstant } from '../../../common/calendar';
+import { IsBoolean, IsIn, IsInt, IsOptional, IsString, IsUUID, Matches, Max, MaxLength, Min } from 'class-validator';
 
 const toBool = ({ value }: { value: unknown }) => (value === 'true' ? true : value === 'false' ? false : value);
 
@@ -10,20 +11,20 @@ export class RecordListQueryDto {
   @ApiPropertyOptional({ description: "The source's id, e.g. an OpenDental PatNum.", example: '1042' }) @IsOptional() @IsString() @MaxLength(100) externalId?: string;
   @ApiPropertyOptional({ description: 'Include records deleted at the source.', default: false }) @IsOptional() @Transform(toBool) @IsBoolean() includeDeleted?: boolean;
   @ApiPropertyOptional({ description: 'Only records changed at or after this instant; pages then follow (updatedAt, id).', example: '2026-11-01T00:00:00Z' })
-  @IsOptional() @Type(() => Date) @IsDate() updatedSince?: Date;
+  @IsOptional() @IsInstant() updatedSince?: Date;
   @ApiPropertyOptional({ description: 'Opaque cursor from the previous page.' }) @IsOptional() @IsString() @MaxLength(200) cursor?: string;
   @ApiPropertyOptional({ default: 100, minimum: 1, maximum: 500 }) @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(500) limit?: number;
 }
 
 export class PatientListQueryDto extends RecordListQueryDto {
   @ApiPropertyOptional({ description: 'Case-insensitive match on first, preferred or last name.', example: 'obrien' }) @IsOptional() @IsString() @MaxLength(100) q?: string;
-  @ApiPropertyOptional({ description: 'yyyy-MM-dd', example: '1984-03-09' }) @IsOptional() @Matches(/^\d{4}-\d{2}-\d{2}$/, { message: 'birthDate must be yyyy-MM-dd' }) birthDate?: string;
+  @ApiPropertyOptional({ description: 'yyyy-MM-dd', example: '1984-03-09' }) @IsOptional() @IsCalendarDate() birthDate?: string;
 }
 
 export class AppointmentListQueryDto extends RecordListQueryDto {
   @ApiPropertyOptional({ format: 'uuid', description: 'Our patient id.' }) @IsOptional() @IsUUID() patientId?: string;
-  @ApiPropertyOptional({ description: 'Start at or after (ISO 8601).', example: '2026-11-01T00:00:00Z' }) @IsOptional() @Type(() => Date) @IsDate() from?: Date;
-  @ApiPropertyOptional({ description: 'Start before (ISO 8601).', example: '2026-12-01T00:00:00Z' }) @IsOptional() @Type(() => Date) @IsDate() to?: Date;
+  @ApiPropertyOptional({ description: 'Start at or after (ISO 8601).', example: '2026-11-01T00:00:00Z' }) @IsOptional() @IsInstant() from?: Date;
+  @ApiPropertyOptional({ description: 'Start before (ISO 8601).', example: '2026-12-01T00:00:00Z' }) @IsOptional() @IsInstant() to?: Date;
   @ApiPropertyOptional({ enum: ['proposed', 'booked', 'fulfilled', 'cancelled', 'noshow', 'waitlist'], description: 'FHIR Appointment.status code.' })
   @IsOptional() @IsIn(['proposed', 'booked', 'fulfilled', 'cancelled', 'noshow', 'waitlist']) status?: string;
 }

@@ -1,6 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { ArrayMaxSize, ArrayMinSize, IsArray, IsDate, IsIn, IsInt, IsOptional, IsString, IsUUID, Max, MaxLength, Min } from 'class-validator';
+import { IsInstant } from '../../../common/calendar';
+import { ArrayMaxSize, ArrayMinSize, IsArray, IsIn, IsInt, IsOptional, IsString, IsUUID, Max, MaxLength, Min } from 'class-validator';
 import { RESOURCE_ORDER, ResourceType } from '../../../providers/provider-adapter';
 
 const STATUSES = ['queued', 'running', 'succeeded', 'partially_succeeded', 'failed', 'cancelled'];
@@ -36,8 +37,8 @@ export class PageQueryDto {
 }
 
 export class SyncStatisticsQueryDto {
-  @ApiPropertyOptional({ description: 'From (inclusive).', example: '2026-11-01T00:00:00Z' }) @IsOptional() @Type(() => Date) @IsDate() from?: Date;
-  @ApiPropertyOptional({ description: 'To (exclusive).', example: '2026-12-01T00:00:00Z' }) @IsOptional() @Type(() => Date) @IsDate() to?: Date;
+  @ApiPropertyOptional({ description: 'From (inclusive).', example: '2026-11-01T00:00:00Z' }) @IsOptional() @IsInstant() from?: Date;
+  @ApiPropertyOptional({ description: 'To (exclusive).', example: '2026-12-01T00:00:00Z' }) @IsOptional() @IsInstant() to?: Date;
   @ApiPropertyOptional({ format: 'uuid' }) @IsOptional() @IsUUID() integrationId?: string;
 }
 
