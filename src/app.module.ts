@@ -8,6 +8,7 @@ import { ActionsModule } from './modules/actions/actions.module';
 import { AuditModule } from './modules/audit/audit.module';
 import { HealthModule } from './modules/health/health.module';
 import { IntegrationsModule } from './modules/integrations/integrations.module';
+import { OperationsModule } from './modules/operations/operations.module';
 import { OrganizationsModule } from './modules/organizations/organizations.module';
 import { RecordsModule } from './modules/records/records.module';
 import { SyncJobsModule } from './modules/sync-jobs/sync-jobs.module';
@@ -48,6 +49,7 @@ import { NexHealthSandboxModule } from './sandbox/nexhealth';
     DatabaseModule,
     QueueModule,
     ProvidersModule,
+    OperationsModule,
     OrganizationsModule,
     AuditModule,
     IntegrationsModule,

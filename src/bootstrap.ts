@@ -12,6 +12,9 @@ import { AllExceptionsFilter } from './common/http-exception.filter';
 import { requestHygieneMiddleware } from './common/request-hygiene';
 import { requestIdMiddleware } from './common/request-id';
 import { createValidationPipe } from './common/validation';
+import { httpMetricsMiddleware } from './modules/operations/http-metrics.middleware';
+import { MetricsService } from './modules/operations/metrics.service';
+import { mountQueueDashboard } from './modules/operations/queue-dashboard';
 import { isWebhookPath, WEBHOOK_BODY_LIMIT_BYTES } from './modules/webhooks/webhook-receiver.service';
 
 /** Builds the OpenAPI document of the app (also written to openapi/openapi.json by `npm run openapi`). */
@@ -27,7 +30,7 @@ export function buildOpenApi(app: INestApplication): OpenAPIObject {
 
 /**
  * Creates and configures the Nest app: request ids, helmet, JSON body limit (1 MB), input hygiene (NUL, depth, prototype keys: common/request-hygiene.ts), the global
- * ValidationPipe and exception filter, and Swagger UI at /docs (JSON at /docs-json).
+ * ValidationPipe and exception filter, Swagger UI at /docs (JSON at /docs-json), request metrics, and the queue dashboard at /admin/queues.
  * Signal handling is the caller's (see main.ts). Fails fast with the variable's name when the environment is invalid.
  */
 export async function createApp(options: { logger?: boolean } = {}): Promise<NestExpressApplication> {
@@ -37,12 +40,14 @@ export async function createApp(options: { logger?: boolean } = {}): Promise<Nes
   if (options.logger !== false) app.useLogger(app.get(PinoLogger));
   else app.useLogger(false);
   app.use(requestIdMiddleware);
+  app.use(httpMetricsMiddleware(app.get(MetricsService)));
   app.use(helmet({ contentSecurityPolicy: false }));
   // Webhooks are verified over their exact bytes: a raw parser (1 MB → 413 before any HMAC
   // work) takes every body under /api/v1/webhooks/, and the JSON parser skips the read body.
   app.useBodyParser('raw', { type: (req: IncomingMessage) => isWebhookPath(req.url), limit: WEBHOOK_BODY_LIMIT_BYTES });
   app.useBodyParser('json', { limit: '1mb' });
   app.use(requestHygieneMiddleware);
+  mountQueueDashboard(app, env);
   app.useGlobalPipes(createValidationPipe());
   app.useGlobalFilters(new AllExceptionsFilter());
   SwaggerModule.setup('docs', app, () => buildOpenApi(app), { jsonDocumentUrl: 'docs-json' });

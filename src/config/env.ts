@@ -39,6 +39,8 @@ export interface AppEnv {
    * when registering webhook endpoints at a vendor; null = http://127.0.0.1:<listening port>.
    */
   publicBaseUrl: string | null;
+  /** Bearer token that opens `GET /metrics` (`METRICS_TOKEN`, at least 16 characters); null = /metrics answers 404. */
+  metricsToken: string | null;
   /** Developer defaults were used for secrets (a warning is printed at start). */
   usedDevDefaults: string[];
 }
@@ -123,6 +125,9 @@ export function loadEnv(source: NodeJS.ProcessEnv = process.env): AppEnv {
     throw new EnvValidationError('ENCRYPTION_KEY', 'must be the base64 encoding of exactly 32 bytes');
   }
 
+  const metricsToken = source.METRICS_TOKEN || null;
+  if (metricsToken !== null && metricsToken.length < 16) throw new EnvValidationError('METRICS_TOKEN', 'must be at least 16 characters');
+
   const appRole = (source.APP_ROLE || 'all') as AppRole;
   if (!['all', 'api', 'worker'].includes(appRole)) {
     throw new EnvValidationError('APP_ROLE', 'expected all, api or worker');
@@ -147,6 +152,7 @@ export function loadEnv(source: NodeJS.ProcessEnv = process.env): AppEnv {
     secretsCacheTtlSeconds: int(source, 'SECRETS_CACHE_TTL_SECONDS', 300, 0, 86400),
     secretsNamePrefix: source.SECRETS_NAME_PREFIX ?? 'ehr-sync-hub/',
     healthCheckIntervalSeconds: int(source, 'HEALTH_CHECK_INTERVAL_SECONDS', 300, 1, 86400),
+    metricsToken,
     publicBaseUrl: source.PUBLIC_BASE_URL ? url(source, 'PUBLIC_BASE_URL', '', ['http:', 'https:']).replace(/\/+$/, '') : null,
     usedDevDefaults,
   };

@@ -16,6 +16,8 @@ export const ACTIONS_QUEUE = Symbol('ACTIONS_QUEUE');
 export const WEBHOOK_QUEUE = Symbol('WEBHOOK_QUEUE');
 /** The `schedules` queue: holds the BullMQ job schedulers (sync schedules, health check) and their tick jobs. */
 export const SCHEDULES_QUEUE = Symbol('SCHEDULES_QUEUE');
+/** Every queue above, as `Queue[]` (metrics and the queue dashboard show them all). */
+export const ALL_QUEUES = Symbol('ALL_QUEUES');
 
 /**
  * Queues on one Redis. Workers are created by the modules that process them, only when
@@ -45,8 +47,13 @@ export const SCHEDULES_QUEUE = Symbol('SCHEDULES_QUEUE');
       inject: [REDIS],
       useFactory: (redis: IORedis) => new Queue<ScheduleJobData>(QueueName.SCHEDULES, { connection: redis }),
     },
+    {
+      provide: ALL_QUEUES,
+      inject: [SYNC_QUEUE, ACTIONS_QUEUE, WEBHOOK_QUEUE, SCHEDULES_QUEUE],
+      useFactory: (...queues: Queue[]) => queues,
+    },
   ],
-  exports: [REDIS, SYNC_QUEUE, ACTIONS_QUEUE, WEBHOOK_QUEUE, SCHEDULES_QUEUE],
+  exports: [REDIS, SYNC_QUEUE, ACTIONS_QUEUE, WEBHOOK_QUEUE, SCHEDULES_QUEUE, ALL_QUEUES],
 })
 export class QueueModule implements OnApplicationShutdown {
   constructor(
