@@ -27,6 +27,8 @@ function gaps(entries: SandboxRequestEntry[]): number[] {
 
 async function main(): Promise<void> {
   process.env.LOG_LEVEL ??= 'warn';
+  // Sandboxes live on loopback, which the outbound-address policy refuses unless listed.
+  process.env.ALLOWED_PRIVATE_NETWORKS ??= '127.0.0.0/8,::1/128';
   const env = loadEnv();
   const patients = Number(arg('patients', '5000'));
   const database = arg('database', 'od_bench_api');

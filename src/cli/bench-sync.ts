@@ -63,6 +63,8 @@ async function timedSync(client: DemoClient, integrationId: string, mode: 'full'
 
 async function main(): Promise<void> {
   process.env.LOG_LEVEL ??= 'warn';
+  // Sandboxes live on loopback, which the outbound-address policy refuses unless listed.
+  process.env.ALLOWED_PRIVATE_NETWORKS ??= '127.0.0.0/8,::1/128';
   const env = loadEnv();
   const patients = Number(arg('patients', '200000'));
   const database = arg('database', 'opendental_sandbox_bench');

@@ -51,6 +51,9 @@ async function runSync(client: DemoClient, integrationId: string, mode: 'full' |
 
 async function main(): Promise<void> {
   process.env.LOG_LEVEL ??= 'warn';
+  // The sandboxes and the sandbox MariaDB are on loopback; the outbound-address policy refuses
+  // loopback unless it is listed (docs/security.md).
+  process.env.ALLOWED_PRIVATE_NETWORKS ??= '127.0.0.0/8,::1/128';
   const env = loadEnv();
   const patients = Number(arg('patients', '5000'));
   const database = arg('database', 'opendental_sandbox_demo');

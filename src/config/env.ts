@@ -1,3 +1,4 @@
+import { OutboundPolicy, parseAllowedNetworks } from '../common/outbound-policy';
 import { randomBytes } from 'node:crypto';
 
 /** Application roles: one image runs as API nodes, worker nodes, or both. */
@@ -39,6 +40,13 @@ export interface AppEnv {
    * when registering webhook endpoints at a vendor; null = http://127.0.0.1:<listening port>.
    */
   publicBaseUrl: string | null;
+  /**
+   * Where the hub may connect for a tenant (`ALLOWED_PRIVATE_NETWORKS`, comma-separated CIDRs;
+   * https required when NODE_ENV=production). See common/outbound-policy.ts.
+   */
+  outboundPolicy: OutboundPolicy;
+  /** Milliseconds a SIGTERM drain may take before the process exits anyway (`SHUTDOWN_TIMEOUT_MS`). */
+  shutdownTimeoutMs: number;
   /** Bearer token that opens `GET /metrics` (`METRICS_TOKEN`, at least 16 characters); null = /metrics answers 404. */
   metricsToken: string | null;
   /** Developer defaults were used for secrets (a warning is printed at start). */
@@ -125,6 +133,13 @@ export function loadEnv(source: NodeJS.ProcessEnv = process.env): AppEnv {
     throw new EnvValidationError('ENCRYPTION_KEY', 'must be the base64 encoding of exactly 32 bytes');
   }
 
+  let allowedNetworks: OutboundPolicy['allowed'];
+  try {
+    allowedNetworks = parseAllowedNetworks(source.ALLOWED_PRIVATE_NETWORKS);
+  } catch (error) {
+    throw new EnvValidationError('ALLOWED_PRIVATE_NETWORKS', (error as Error).message);
+  }
+
   const metricsToken = source.METRICS_TOKEN || null;
   if (metricsToken !== null && metricsToken.length < 16) throw new EnvValidationError('METRICS_TOKEN', 'must be at least 16 characters');
 
@@ -153,6 +168,8 @@ export function loadEnv(source: NodeJS.ProcessEnv = process.env): AppEnv {
     secretsNamePrefix: source.SECRETS_NAME_PREFIX ?? 'ehr-sync-hub/',
     healthCheckIntervalSeconds: int(source, 'HEALTH_CHECK_INTERVAL_SECONDS', 300, 1, 86400),
     metricsToken,
+    shutdownTimeoutMs: int(source, 'SHUTDOWN_TIMEOUT_MS', 25000, 1000, 600000),
+    outboundPolicy: { requireHttps: production, allowed: allowedNetworks },
     publicBaseUrl: source.PUBLIC_BASE_URL ? url(source, 'PUBLIC_BASE_URL', '', ['http:', 'https:']).replace(/\/+$/, '') : null,
     usedDevDefaults,
   };

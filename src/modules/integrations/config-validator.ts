@@ -1,5 +1,6 @@
 import Ajv, { ErrorObject, ValidateFunction } from 'ajv';
 import addFormats from 'ajv-formats';
+import { checkHost, checkUrl, OutboundPolicy } from '../../common/outbound-policy';
 import { FieldError } from '../../common/validation';
 import { VendorDescriptor } from '../../providers/provider-adapter';
 import { IntegrationException, IntegrationExceptionCode } from './integration.exception';
@@ -20,6 +21,27 @@ function toFieldError(error: ErrorObject, prefix: string): FieldError {
     return { field, errors: [`${field} is not a known field`] };
   }
   return { field: base, errors: [`${base} ${error.message ?? 'is invalid'}`] };
+}
+
+/**
+ * Outbound targets in `config`: every top-level property the vendor's schema marks
+ * `'x-outbound': 'url'` (a base URL) or `'host'` (a host name or IP in any spelling) is judged
+ * by the outbound-address policy (common/outbound-policy.ts), so a tenant cannot point the hub
+ * at loopback, link-local, metadata or unlisted private addresses (OWASP API7). Resolved
+ * addresses are checked again when connecting.
+ * @returns one FieldError per refused field (`config.baseUrl must not be a loopback address…`).
+ */
+export function outboundConfigProblems(descriptor: VendorDescriptor, config: Record<string, unknown>, policy: OutboundPolicy): FieldError[] {
+  const properties = (descriptor.configSchema.properties ?? {}) as Record<string, { 'x-outbound'?: 'url' | 'host' }>;
+  const problems: FieldError[] = [];
+  for (const [name, schema] of Object.entries(properties)) {
+    const kind = schema['x-outbound'];
+    const value = config[name];
+    if (!kind || typeof value !== 'string') continue;
+    const problem = kind === 'url' ? checkUrl(value, policy) : checkHost(value, policy);
+    if (problem) problems.push({ field: `config.${name}`, errors: [`config.${name} is not allowed: ${problem}`] });
+  }
+  return problems;
 }
 
 /**

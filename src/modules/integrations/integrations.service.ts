@@ -11,7 +11,7 @@ import { AdapterContext, ProviderAdapter } from '../../providers/provider-adapte
 import { ProviderRegistryService } from '../../providers/provider-registry.service';
 import { ProviderException, ProviderExceptionCode } from '../../providers/provider.exception';
 import { AuditService } from '../audit/audit.service';
-import { validateConfig, validateCredentials } from './config-validator';
+import { outboundConfigProblems, validateConfig, validateCredentials } from './config-validator';
 import { CredentialsService } from './credentials.service';
 import { IntegrationCreateDto, IntegrationUpdateDto } from './dtos/integration.dto';
 import { Integration } from './integration.entity';
@@ -86,7 +86,8 @@ export class IntegrationsService {
   ) {}
 
   private validateVendorInput(adapter: ProviderAdapter, config: Record<string, unknown>): void {
-    validateConfig(adapter.descriptor, config, adapter.validateConfig?.(config) ?? []);
+    const outbound = outboundConfigProblems(adapter.descriptor, config, this.env.outboundPolicy);
+    validateConfig(adapter.descriptor, config, [...(adapter.validateConfig?.(config) ?? []), ...outbound]);
   }
 
   /**

@@ -9,6 +9,7 @@ import { SyncJobsService } from './sync-jobs.service';
 import { SyncRunnerService } from './sync-runner.service';
 import { SyncStatisticsService } from './sync-statistics.service';
 import { ScheduleWorker } from './schedule.worker';
+import { SyncQueueReconciler } from './sync-queue-reconciler';
 import { SyncScheduleService } from './sync-schedule.service';
 import { SyncWorker } from './sync.worker';
 
@@ -19,7 +20,7 @@ import { SyncWorker } from './sync.worker';
 @Module({
   imports: [TypeOrmModule.forFeature([SyncJob, SyncJobError]), IntegrationsModule, AuditModule, RecordsModule],
   controllers: [SyncJobsController],
-  providers: [SyncJobsService, SyncRunnerService, SyncStatisticsService, SyncWorker, SyncScheduleService, ScheduleWorker],
+  providers: [SyncJobsService, SyncRunnerService, SyncStatisticsService, SyncWorker, SyncScheduleService, ScheduleWorker, SyncQueueReconciler],
   exports: [SyncJobsService],
 })
 export class SyncJobsModule {}

@@ -84,15 +84,27 @@ export class SyncJobsService {
     return job;
   }
 
+  /**
+   * Enqueues an existing queued or running job again (the queue lost it: see SyncQueueReconciler).
+   * Same deterministic BullMQ job id, so a job still in the queue is not added twice.
+   */
+  async requeue(syncJobId: string): Promise<void> {
+    await this.queue.add(JobName.RUN_SYNC, { syncJobId }, this.jobOptions(syncJobId));
+  }
+
+  private jobOptions(syncJobId: string) {
+    return {
+      jobId: syncBullJobId(syncJobId),
+      attempts: SYNC_JOB_ATTEMPTS,
+      backoff: { type: 'exponential', delay: SYNC_JOB_BACKOFF_MS },
+      removeOnComplete: { age: 24 * 3600 },
+      removeOnFail: { age: 7 * 24 * 3600 },
+    };
+  }
+
   private async enqueue(job: SyncJob): Promise<void> {
     try {
-      await this.queue.add(JobName.RUN_SYNC, { syncJobId: job.id }, {
-        jobId: syncBullJobId(job.id),
-        attempts: SYNC_JOB_ATTEMPTS,
-        backoff: { type: 'exponential', delay: SYNC_JOB_BACKOFF_MS },
-        removeOnComplete: { age: 24 * 3600 },
-        removeOnFail: { age: 7 * 24 * 3600 },
-      });
+      await this.queue.add(JobName.RUN_SYNC, { syncJobId: job.id }, this.jobOptions(job.id));
     } catch (error) {
       this.logger.error({ syncJobId: job.id, errorClass: (error as Error).name }, 'enqueue failed');
       await this.jobs.update({ id: job.id }, { status: 'failed', errorCode: 'QUEUE_UNAVAILABLE', errorMessage: 'The job queue is unavailable', finishedAt: new Date() });

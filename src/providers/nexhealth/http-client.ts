@@ -1,6 +1,5 @@
 import axios, { AxiosInstance, AxiosResponse } from 'axios';
-import { Agent as HttpAgent } from 'node:http';
-import { Agent as HttpsAgent } from 'node:https';
+import { checkAxiosRequest, checkedAgents, throwIfRefused } from '../common/outbound';
 import { abortableSleep, backoffMs, NOT_SENT_CODES, parseRetryAfter, RequestAborted, RetryOptions } from '../common/retry';
 import { SharedThrottle } from '../common/shared-throttle';
 import { ProviderException, ProviderExceptionCode } from '../provider.exception';
@@ -46,8 +45,9 @@ export interface NexClientDeps {
 
 const http: AxiosInstance = axios.create({
   validateStatus: () => true, maxRedirects: 0,
-  httpAgent: new HttpAgent({ keepAlive: true }), httpsAgent: new HttpsAgent({ keepAlive: true }),
+  ...checkedAgents(),
 });
+http.interceptors.request.use(checkAxiosRequest);
 
 function queryString(query: QueryParams): string {
   const parts: string[] = [];
@@ -151,6 +151,7 @@ export class NexHealthClient {
       return { response, networkCode: '' };
     } catch (error) {
       if (signal?.aborted) throw new RequestAborted();
+      throwIfRefused(error, 'NexHealth');
       return { response: null, networkCode: String((error as { code?: string }).code ?? 'ERR_NETWORK') };
     }
   }

@@ -25,7 +25,7 @@ export const NEXHEALTH_CONFIG_SCHEMA: Record<string, unknown> = {
   additionalProperties: false,
   required: ['subdomain', 'locationId'],
   properties: {
-    baseUrl: { type: 'string', title: 'API URL', format: 'uri', pattern: '^https?://', maxLength: 500, default: NEXHEALTH_DEFAULT_BASE_URL, description: 'NexHealth Synchronizer API (the same host for sandbox and production keys).' },
+    baseUrl: { type: 'string', 'x-outbound': 'url', title: 'API URL', format: 'uri', pattern: '^https?://', maxLength: 500, default: NEXHEALTH_DEFAULT_BASE_URL, description: 'NexHealth Synchronizer API (the same host for sandbox and production keys).' },
     subdomain: { type: 'string', title: 'Institution subdomain', minLength: 1, maxLength: 200, pattern: '^[A-Za-z0-9-]+$', description: 'The institution (practice group) NexHealth gave the API key access to.', examples: ['riverside-dental'] },
     locationId: { type: 'integer', title: 'Location id', minimum: 1, description: 'NexHealth location to sync (GET /locations lists them).' },
     pageSize: { type: 'integer', title: 'Page size', minimum: 1, maximum: 1000, default: 1000, description: 'per_page of list requests (NexHealth allows up to 1000).' },

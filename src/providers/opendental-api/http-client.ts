@@ -1,6 +1,5 @@
 import axios, { AxiosInstance, AxiosResponse } from 'axios';
-import { Agent as HttpAgent } from 'node:http';
-import { Agent as HttpsAgent } from 'node:https';
+import { checkAxiosRequest, checkedAgents, throwIfRefused } from '../common/outbound';
 import { ProviderExceptionCode } from '../provider.exception';
 import { abortableSleep, backoffMs, NOT_SENT_CODES, parseRetryAfter, RequestAborted, RetryOptions } from '../common/retry';
 import { SharedThrottle } from '../common/shared-throttle';
@@ -24,9 +23,9 @@ export interface ClientSettings {
 const http: AxiosInstance = axios.create({
   validateStatus: () => true,
   maxRedirects: 0,
-  httpAgent: new HttpAgent({ keepAlive: true }),
-  httpsAgent: new HttpsAgent({ keepAlive: true }),
+  ...checkedAgents(),
 });
+http.interceptors.request.use(checkAxiosRequest);
 
 /** `?a=1&b=x%20y`: spaces as %20, as OpenDental's examples write them. */
 function queryString(query: QueryParams): string {
@@ -86,6 +85,7 @@ export class OpenDentalApiClient {
         });
       } catch (error) {
         if (signal?.aborted) throw new RequestAborted();
+        throwIfRefused(error, 'OpenDental');
         networkCode = String((error as { code?: string }).code ?? 'ERR_NETWORK');
       }
       if (response && response.status >= 200 && response.status < 300) {

@@ -31,6 +31,7 @@ export const OPENDENTAL_API_CONFIG_SCHEMA: Record<string, unknown> = {
   additionalProperties: false,
   properties: {
     baseUrl: {
+      'x-outbound': 'url',
       type: 'string', title: 'API URL', format: 'uri', pattern: '^https?://', maxLength: 500, default: OPENDENTAL_API_DEFAULT_BASE_URL,
       description: "OpenDental's cloud API, or the office's own Local API / API Service URL.",
     },

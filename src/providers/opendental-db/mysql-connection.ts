@@ -1,4 +1,5 @@
 import { createConnection, Connection, ConnectionOptions } from 'mysql2';
+import { resolveChecked, throwIfRefused } from '../common/outbound';
 import { ProviderException, ProviderExceptionCode } from '../provider.exception';
 import { OpenDentalDbConfig } from './opendental-db.config';
 
@@ -31,8 +32,16 @@ export function translateMysqlError(error: unknown): ProviderException {
  * @throws ProviderException (authentication, missing database, unreachable).
  */
 export async function openConnection(config: OpenDentalDbConfig, password: string, database?: string | null): Promise<Connection> {
+  let host: string;
+  try {
+    // Connect to the checked address itself, so a DNS answer cannot change between check and connect.
+    host = await resolveChecked(config.host);
+  } catch (error) {
+    throwIfRefused(error, 'The OpenDental database');
+    throw translateMysqlError(error);
+  }
   const options: ConnectionOptions = {
-    host: config.host,
+    host,
     port: config.port,
     user: config.username,
     password,

@@ -23,7 +23,7 @@ export const OPENDENTAL_DB_CONFIG_SCHEMA: Record<string, unknown> = {
   additionalProperties: false,
   required: ['host', 'database', 'username'],
   properties: {
-    host: { type: 'string', title: 'Host', description: 'MySQL/MariaDB server of the office (hostname or IP).', minLength: 1, maxLength: 255, examples: ['10.0.0.12'] },
+    host: { type: 'string', 'x-outbound': 'host', title: 'Host', description: 'MySQL/MariaDB server of the office (hostname or IP).', minLength: 1, maxLength: 255, examples: ['10.0.0.12'] },
     port: { type: 'integer', title: 'Port', minimum: 1, maximum: 65535, default: 3306 },
     database: { type: 'string', title: 'Database', description: 'OpenDental database name, usually "opendental".', minLength: 1, maxLength: 64, pattern: '^[A-Za-z0-9_$-]+$', examples: ['opendental'] },
     username: { type: 'string', title: 'Username', description: 'A MySQL user with SELECT on the OpenDental database.', minLength: 1, maxLength: 80 },
