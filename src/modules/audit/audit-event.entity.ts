@@ -15,4 +15,6 @@ export class AuditEvent {
   @Column({ type: 'varchar', length: 128, nullable: true }) requestId: string | null;
   @Column({ type: 'jsonb', default: {} }) details: Record<string, unknown>;
   @CreateDateColumn({ type: 'timestamptz' }) createdAt: Date;
+  /** Position in the organization's hash chain (set by the insert trigger). */
+  @Column({ type: 'bigint', insert: false, update: false }) chainSeq: string;
 }

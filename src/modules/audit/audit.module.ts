@@ -1,14 +1,16 @@
 import { Module } from '@nestjs/common';
+import { APP_INTERCEPTOR } from '@nestjs/core';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { AuditController } from './audit.controller';
 import { AuditEvent } from './audit-event.entity';
 import { AuditService } from './audit.service';
+import { ReadAuditInterceptor } from './read-audit.interceptor';
 
-/** Append-only audit trail. */
+/** Append-only, hash-chained audit trail, and the access audit of every read of patient data. */
 @Module({
   imports: [TypeOrmModule.forFeature([AuditEvent])],
   controllers: [AuditController],
-  providers: [AuditService],
+  providers: [AuditService, { provide: APP_INTERCEPTOR, useClass: ReadAuditInterceptor }],
   exports: [AuditService],
 })
 export class AuditModule {}

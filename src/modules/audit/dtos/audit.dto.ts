@@ -40,3 +40,38 @@ export class AuditPageDto {
   @ApiProperty({ type: AuditEventDto, isArray: true }) data: AuditEventDto[];
   @ApiPropertyOptional({ nullable: true, type: String }) nextCursor: string | null;
 }
+
+/** `GET /api/v1/audit-events/export` window. */
+export class AuditExportQueryDto {
+  @ApiPropertyOptional({ description: 'From (inclusive, ISO 8601).', example: '2026-11-01T00:00:00Z' })
+  @IsOptional()
+  @IsInstant()
+  from?: Date;
+
+  @ApiPropertyOptional({ description: 'To (exclusive, ISO 8601).', example: '2026-12-01T00:00:00Z' })
+  @IsOptional()
+  @IsInstant()
+  to?: Date;
+}
+
+export class AuditChainBreakDto {
+  @ApiProperty({ format: 'uuid', description: 'The first event that does not verify.' })
+  id: string;
+
+  @ApiProperty({ description: "Its position in the organization's chain (1 = first event).", example: 1042 })
+  chainSeq: number;
+
+  @ApiProperty({ enum: ['hash_mismatch', 'link_mismatch', 'gap'], description: 'hash_mismatch: the event was altered; link_mismatch: it does not point at its predecessor; gap: an event before it is missing.' })
+  reason: string;
+}
+
+export class AuditVerificationDto {
+  @ApiProperty({ description: 'True when every event verifies.' })
+  ok: boolean;
+
+  @ApiProperty({ description: 'Events verified before the first broken one (all of them when ok).', example: 5120 })
+  checked: number;
+
+  @ApiPropertyOptional({ type: AuditChainBreakDto, nullable: true })
+  firstBroken: AuditChainBreakDto | null;
+}
