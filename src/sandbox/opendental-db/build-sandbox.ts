@@ -5,6 +5,9 @@ import { loadTable, type LoadMethod } from './loader';
 import type { Row } from './row-format';
 import { OPENDENTAL_DDL, OPENDENTAL_SANDBOX_TABLES } from './schema.generated';
 
+/** Session settings of every loading connection. */
+const SESSION_SETTINGS = 'SET SESSION unique_checks = 0, foreign_key_checks = 0, net_read_timeout = 600, net_write_timeout = 600';
+
 /** Options of buildOpenDentalSandbox(). */
 export interface BuildSandboxOptions {
   /** Server URL without database, e.g. `mysql://root@127.0.0.1:3306`. */
@@ -85,8 +88,9 @@ export async function buildOpenDentalSandbox(opts: BuildSandboxOptions): Promise
     await conn.query(`DROP DATABASE IF EXISTS ${db}`);
     await conn.query(`CREATE DATABASE ${db} CHARACTER SET utf8mb4`);
     await conn.query(`USE ${db}`);
-    // No foreign keys or unique secondary keys exist, but skip the checks anyway.
-    await conn.query('SET SESSION unique_checks = 0, foreign_key_checks = 0');
+    // No foreign keys or unique secondary keys exist, but skip the checks anyway. A loaded machine
+    // may starve the generator for longer than the default 30 s net_read_timeout mid-LOAD DATA.
+    await conn.query(SESSION_SETTINGS);
     for (const table of OPENDENTAL_SANDBOX_TABLES) await conn.query(OPENDENTAL_DDL[table]);
     opts.onProgress?.('schema', OPENDENTAL_SANDBOX_TABLES.length, OPENDENTAL_SANDBOX_TABLES.length);
 
@@ -115,7 +119,7 @@ export async function buildOpenDentalSandbox(opts: BuildSandboxOptions): Promise
     // server parse patients, appointments and documents while Node generates the next chunk.
     const extra = await Promise.all(LANES.slice(1).map(() => openSandboxConnection(opts.mysqlUrl, opts.database)));
     try {
-      await Promise.all(extra.map((c) => c.query('SET SESSION unique_checks = 0, foreign_key_checks = 0')));
+      await Promise.all(extra.map((c) => c.query(SESSION_SETTINGS)));
       // allSettled: a failing lane must not leave the others running on closed connections.
       const settled = await Promise.allSettled(LANES.map((lane, i) => loadLane(i === 0 ? conn : extra[i - 1], lane)));
       const failed = settled.find((r): r is PromiseRejectedResult => r.status === 'rejected');
