@@ -5,7 +5,7 @@ import type { AuthContext } from '../organizations/auth.context';
 import { AuditService } from './audit.service';
 
 /** Routes (Express patterns) that read patient data: the records API, its sources and context routes, and the FHIR API. */
-const PATIENT_DATA_ROUTE = /^\/(?:api\/v1\/(patients|appointments|coverages|documents|balances)(?:\/|$)|fhir\/R4\/(?!metadata)([A-Za-z]+))/;
+const PATIENT_DATA_ROUTE = /^\/(?:api\/v1\/(patients|appointments|coverages|documents|balances)(?:\/|$)|fhir\/R4\/(?!metadata)(:?[A-Za-z]+))/;
 /** Record ids kept per event; a longer list is summarised by its count and the query digest. */
 const MAX_IDS = 100;
 
@@ -13,6 +13,7 @@ interface RequestLike {
   method: string;
   baseUrl?: string;
   route?: { path?: string };
+  params?: Record<string, string | undefined>;
   query?: Record<string, unknown>;
   auth?: AuthContext;
 }
@@ -55,7 +56,8 @@ export class ReadAuditInterceptor implements NestInterceptor {
     const match = req.method === 'GET' ? PATIENT_DATA_ROUTE.exec(route) : null;
     if (!match || req.auth?.kind !== 'organization') return next.handle();
     const auth = req.auth;
-    const resource = match[1] ?? match[2];
+    // FHIR routes are patterns (`/fhir/R4/:type/:id`): the resource type is the request's own.
+    const resource = match[1] ?? (match[2].startsWith(':') ? req.params?.[match[2].slice(1)] ?? 'unknown' : match[2]);
     const write = (outcome: 'success' | 'failure', status: number, ids: string[]) => this.audit.recordLater({
       organizationId: auth.organizationId, actorType: 'api_key', actorId: auth.apiKeyId, action: 'patient_data.read',
       targetType: resource, targetId: ids.length === 1 ? ids[0] : undefined, outcome, requestId: auth.requestId,
