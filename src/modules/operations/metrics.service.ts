@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Queue } from 'bullmq';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { vendorRegistry } from '../../common/vendor-metrics';
 import { ALL_QUEUES } from '../../queue/queue.module';
 
 /** BullMQ job states shown per queue (https://docs.bullmq.io/guide/jobs). */
@@ -13,10 +14,10 @@ const QUEUE_STATES = ['waiting', 'active', 'delayed', 'prioritized', 'waiting-ch
  *   pattern, `/api/v1/patients/:id`, never the raw path, which could carry ids or PHI);
  * - `bullmq_queue_jobs{queue,state}` gauge, read from Redis at each scrape;
  * - `sync_records_total{resource,outcome}` counter (added, updated, unchanged, skipped, failed, deleted);
- * - `vendor_requests_total{vendor,status_class}`, `vendor_request_duration_seconds{vendor}`,
- *   `vendor_throttled_total{vendor}` (429 answers);
  * - `webhook_deliveries_total{outcome,reason}`;
- * - `vendor_token_renewals_total{vendor,outcome}`;
+ * - process-wide, merged in at render: `vendor_requests_total{vendor,status_class}`,
+ *   `vendor_request_duration_seconds{vendor}`, `vendor_throttled_total{vendor}` (429 answers),
+ *   `vendor_token_renewals_total{vendor,outcome}` (common/vendor-metrics.ts);
  * - the process metrics of prom-client's `collectDefaultMetrics` (CPU, RSS, heap, event-loop lag, GC).
  * Labels never carry PHI, ids or secrets: only names from fixed sets.
  */
@@ -39,39 +40,10 @@ export class MetricsService {
     registers: [this.registry],
   });
 
-  readonly vendorRequests = new Counter({
-    name: 'vendor_requests_total',
-    help: 'Requests made to vendor APIs, by vendor id and status class (2xx, 4xx, 5xx, network)',
-    labelNames: ['vendor', 'status_class'] as const,
-    registers: [this.registry],
-  });
-
-  readonly vendorLatency = new Histogram({
-    name: 'vendor_request_duration_seconds',
-    help: 'Duration of requests to vendor APIs in seconds',
-    labelNames: ['vendor'] as const,
-    buckets: [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10, 30],
-    registers: [this.registry],
-  });
-
-  readonly vendorThrottled = new Counter({
-    name: 'vendor_throttled_total',
-    help: 'Vendor answers of 429 Too Many Requests',
-    labelNames: ['vendor'] as const,
-    registers: [this.registry],
-  });
-
   readonly webhookDeliveries = new Counter({
     name: 'webhook_deliveries_total',
     help: 'Inbound webhook deliveries, by outcome (accepted, rejected, duplicate) and rejection reason',
     labelNames: ['outcome', 'reason'] as const,
-    registers: [this.registry],
-  });
-
-  readonly tokenRenewals = new Counter({
-    name: 'vendor_token_renewals_total',
-    help: 'Access tokens obtained from vendor token endpoints, by vendor and outcome',
-    labelNames: ['vendor', 'outcome'] as const,
     registers: [this.registry],
   });
 
@@ -92,15 +64,9 @@ export class MetricsService {
     });
   }
 
-  /** Counts one finished vendor request: `status` is the HTTP status, or null when no answer came (network error, timeout). */
-  observeVendorRequest(vendor: string, status: number | null, seconds: number): void {
-    this.vendorRequests.inc({ vendor, status_class: status === null ? 'network' : `${Math.floor(status / 100)}xx` });
-    this.vendorLatency.observe({ vendor }, seconds);
-    if (status === 429) this.vendorThrottled.inc({ vendor });
-  }
-
-  /** The Prometheus text exposition of every series. */
+  /** The Prometheus text exposition of every series: this app's and the process-wide vendor series (common/vendor-metrics.ts). */
   async render(): Promise<{ contentType: string; body: string }> {
-    return { contentType: this.registry.contentType, body: await this.registry.metrics() };
+    const merged = Registry.merge([this.registry, vendorRegistry]);
+    return { contentType: this.registry.contentType, body: await merged.metrics() };
   }
 }

@@ -1,4 +1,5 @@
 import axios, { AxiosInstance, AxiosResponse } from 'axios';
+import { instrumentAxios } from '../../common/vendor-metrics';
 import { checkAxiosRequest, checkedAgents, throwIfRefused } from '../common/outbound';
 import { abortableSleep, backoffMs, NOT_SENT_CODES, parseRetryAfter, RequestAborted, RetryOptions } from '../common/retry';
 import { SharedThrottle } from '../common/shared-throttle';
@@ -48,6 +49,7 @@ const http: AxiosInstance = axios.create({
   ...checkedAgents(),
 });
 http.interceptors.request.use(checkAxiosRequest);
+instrumentAxios(http, 'nexhealth');
 
 function queryString(query: QueryParams): string {
   const parts: string[] = [];

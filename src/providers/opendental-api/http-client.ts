@@ -1,4 +1,5 @@
 import axios, { AxiosInstance, AxiosResponse } from 'axios';
+import { instrumentAxios } from '../../common/vendor-metrics';
 import { checkAxiosRequest, checkedAgents, throwIfRefused } from '../common/outbound';
 import { ProviderExceptionCode } from '../provider.exception';
 import { abortableSleep, backoffMs, NOT_SENT_CODES, parseRetryAfter, RequestAborted, RetryOptions } from '../common/retry';
@@ -26,6 +27,7 @@ const http: AxiosInstance = axios.create({
   ...checkedAgents(),
 });
 http.interceptors.request.use(checkAxiosRequest);
+instrumentAxios(http, 'opendental-api');
 
 /** `?a=1&b=x%20y`: spaces as %20, as OpenDental's examples write them. */
 function queryString(query: QueryParams): string {
