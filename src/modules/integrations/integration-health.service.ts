@@ -168,15 +168,15 @@ export class IntegrationHealthService {
   async databases(id: string, organizationId: string): Promise<string[]> {
     const integration = await this.integrations.get(organizationId, id);
     const { adapter, ctx } = await this.integrations.adapterFor(integration);
-    if (!adapter.descriptor.capabilities.listDatabases || !adapter.listDatabases) {
+    if (!adapter.listDatabases) {
       throw new IntegrationException(IntegrationExceptionCode.CAPABILITY_MISSING, `Vendor ${integration.vendor} cannot list databases`);
     }
     try {
-      return await adapter.listDatabases(ctx);
+      return await adapter.listDatabases.list(ctx);
     } catch (error) {
       const fresh = await this.integrations.refreshAfterAuthFailure(integration, error);
       if (!fresh?.adapter.listDatabases) throw error;
-      return fresh.adapter.listDatabases(fresh.ctx);
+      return fresh.adapter.listDatabases.list(fresh.ctx);
     }
   }
 }
