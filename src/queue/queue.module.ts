@@ -4,6 +4,7 @@ import IORedis from 'ioredis';
 import { APP_ENV } from '../config/config.module';
 import { AppEnv } from '../config/env';
 import { ActionJobData, QueueName, ScheduleJobData, SyncJobData, WebhookJobData } from './queue.constants';
+import { JobProcessors } from './job-processors';
 import { createRedis } from './redis';
 
 /** Shared Redis connection for producers and health checks. */
@@ -18,8 +19,9 @@ export const WEBHOOK_QUEUE = Symbol('WEBHOOK_QUEUE');
 export const SCHEDULES_QUEUE = Symbol('SCHEDULES_QUEUE');
 
 /**
- * Queues on one Redis. Workers are created by the modules that process them, only when
- * `APP_ROLE` is `all` or `worker`, so API nodes never take jobs.
+ * Queues on one Redis, and {@link JobProcessors}: the modules register their processors
+ * there; it runs one worker per queue, only when `APP_ROLE` is `all` or `worker`, so API
+ * nodes never take jobs.
  */
 @Global()
 @Module({
@@ -45,8 +47,9 @@ export const SCHEDULES_QUEUE = Symbol('SCHEDULES_QUEUE');
       inject: [REDIS],
       useFactory: (redis: IORedis) => new Queue<ScheduleJobData>(QueueName.SCHEDULES, { connection: redis }),
     },
+    JobProcessors,
   ],
-  exports: [REDIS, SYNC_QUEUE, ACTIONS_QUEUE, WEBHOOK_QUEUE, SCHEDULES_QUEUE],
+  exports: [REDIS, SYNC_QUEUE, ACTIONS_QUEUE, WEBHOOK_QUEUE, SCHEDULES_QUEUE, JobProcessors],
 })
 export class QueueModule implements OnApplicationShutdown {
   constructor(

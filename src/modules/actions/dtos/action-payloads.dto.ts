@@ -55,7 +55,7 @@ export class CreatePatientPayload {
 /** `create_appointment`: the vendor's patient and chair (operatory) ids, a future start, a length in 5-minute steps. */
 export class CreateAppointmentPayload {
   @Matches(ID, { message: 'patientExternalId (the vendor patient id, e.g. PatNum) is required' }) patientExternalId: string;
-  @Matches(ID, { message: 'locationExternalId (the vendor's operatory or chair id) is required' }) locationExternalId: string;
+  @Matches(ID, { message: 'locationExternalId (the vendor operatory or chair id) is required' }) locationExternalId: string;
   @IsISO8601({ strict: true }) @Validate(IsFuture) start: string;
   @IsInt() @Min(5) @Max(540) durationMinutes: number;
   @IsOptional() @Matches(ID) providerExternalId?: string;
