@@ -73,8 +73,8 @@ export class NexHealthAdapter implements ProviderAdapter {
     schemes: NEXHEALTH_SCHEMES,
     parse: (_ctx, delivery) => parseNexHealthWebhook(delivery.body),
     fetchRecords: (ctx, resource, externalIds) => this.fetchRecords(ctx, resource, externalIds),
-    register: (ctx, request) => registerNexHealthWebhook(this.client(ctx, withDefaults(ctx.config)), withDefaults(ctx.config).subdomain, request),
-    unregister: (ctx, ref) => unregisterNexHealthWebhook(this.client(ctx, withDefaults(ctx.config)), ref),
+    register: async (ctx, request) => registerNexHealthWebhook(this.client(ctx, withDefaults(ctx.config)), withDefaults(ctx.config).subdomain, request),
+    unregister: async (ctx, ref) => unregisterNexHealthWebhook(this.client(ctx, withDefaults(ctx.config)), ref),
   };
 
   private readonly options: NexHealthAdapterOptions;

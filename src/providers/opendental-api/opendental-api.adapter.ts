@@ -77,8 +77,8 @@ export class OpenDentalApiAdapter implements ProviderAdapter {
    */
   readonly writeBack: WriteBackCapability = {
     actions: ACTION_TYPES,
-    performAction: (ctx, action) => new OpenDentalApiActions(this.writes(ctx, true), withDefaults(ctx.config)).perform(action),
-    findSlots: (ctx, query) => new OpenDentalApiActions(this.writes(ctx, false), withDefaults(ctx.config)).findSlots(query),
+    performAction: async (ctx, action) => new OpenDentalApiActions(this.writes(ctx, true), withDefaults(ctx.config)).perform(action),
+    findSlots: async (ctx, query) => new OpenDentalApiActions(this.writes(ctx, false), withDefaults(ctx.config)).findSlots(query),
   };
 
   /**

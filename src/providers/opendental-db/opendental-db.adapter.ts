@@ -70,7 +70,7 @@ export class OpenDentalDbAdapter implements ProviderAdapter {
   }
 
   /** Lists databases on the server (the setup form's "select database" step), without system schemas. */
-  readonly listDatabases: ListDatabasesCapability = { list: (ctx) => this.databases(ctx) };
+  readonly listDatabases: ListDatabasesCapability = { list: async (ctx) => this.databases(ctx) };
 
   private async databases(ctx: AdapterContext): Promise<string[]> {
     const { config, password } = this.settings(ctx);
