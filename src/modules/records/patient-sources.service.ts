@@ -16,8 +16,8 @@ const SECTION_LIMIT = 200;
 /** The `link` of a patient row, or null when it is not linked. */
 export function linkOf(r: Pick<RecordRow, 'linked_patient_id' | 'link_reason' | 'linked_at'>): PatientLinkDto | null {
   return r.linked_patient_id && r.link_reason && r.linked_at ? { patientId: r.linked_patient_id, reason: r.link_reason, linkedAt: r.linked_at } : null;
-
 }
+
 /**
  * Every source's data for one person: the root patient (the one others are linked to) and each
  * patient linked to it, with their data split into sections and each item's raw payload.
