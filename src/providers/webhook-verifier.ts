@@ -23,7 +23,7 @@ export type VerifyResult = { ok: true; deliveryId: string | null } | { ok: false
 
 /**
  * One signature scheme. Implementations never throw on hostile input and compare in constant
- * time; they only decide, they never parse the body (docs/adding-a-vendor.md, "Webhooks").
+ * time; they only decide, they never parse the body (docs/adding-a-vendor.md, "Verification rules").
  */
 export interface WebhookVerifier {
   verify(request: WebhookRequest, settings: VerifierSettings): VerifyResult;

@@ -5,7 +5,7 @@ import { bytesEqual, headerValue, reject, VerifierSettings, VerifyResult, WEBHOO
 const ISO_TIMESTAMP = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?(Z|[+-]\d{2}:?\d{2})$/;
 
 /**
- * NexHealth webhooks (docs.nexhealth.com, "Webhooks"; a secondary source, see docs/adding-a-vendor.md): headers
+ * NexHealth webhooks (docs.nexhealth.com, "Webhooks"; the signed-content format comes from a secondary source): headers
  * `timestamp` (ISO 8601) and `signature` = hex(HMAC-SHA256(secret_key, `${timestamp}.${base64(raw body)}`)),
  * the secret used as UTF-8 bytes. The raw bytes are verified, never re-serialised JSON;
  * every active secret is tried with no early exit (rotation) and compared in constant time;
