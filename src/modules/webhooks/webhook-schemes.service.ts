@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import type { OpenAPIObject } from '@nestjs/swagger';
 import { GENERIC_WEBHOOK_SCHEMES } from '../../providers/provider-adapter';
 import { ProviderRegistryService } from '../../providers/provider-registry.service';
 import { WebhookSchemeDefinition } from '../../providers/webhook-verifier';
@@ -28,5 +29,18 @@ export class WebhookSchemesService {
   generateSecret(name: string): string | null {
     const secret = this.resolve(name)?.secret;
     return secret?.source === 'endpoint' ? secret.generate() : null;
+  }
+
+  /**
+   * Adds the known scheme names as the `enum` of `signatureAlgorithm` in the webhook DTOs of an
+   * OpenAPI document (the DTO decorators cannot know which adapters are registered).
+   */
+  documentSchemes(document: OpenAPIObject): OpenAPIObject {
+    const schemas = document.components?.schemas ?? {};
+    for (const dto of ['WebhookCreateDto', 'WebhookResponseDto']) {
+      const property = (schemas[dto] as { properties?: Record<string, { enum?: string[] }> } | undefined)?.properties?.signatureAlgorithm;
+      if (property) property.enum = this.names();
+    }
+    return document;
   }
 }
