@@ -28,9 +28,12 @@ import { WebhookSchemesService } from './webhook-schemes.service';
 export const DEFAULT_ROTATION_GRACE_SECONDS = 86_400;
 
 /** The adapter's webhook capability when the vendor registers endpoints through its API (and issues their secrets). */
-function registration(adapter: ProviderAdapter): (WebhookCapability & Required<Pick<WebhookCapability, 'register'>>) | null {
+function registration(adapter: ProviderAdapter): { descriptor: WebhookCapability['descriptor']; register: NonNullable<WebhookCapability['register']> } | null {
   const hooks = adapter.webhooks;
-  return hooks?.register ? { ...hooks, register: hooks.register } : null;
+  const register = hooks?.register;
+  if (!hooks || !register) return null;
+  // Called on the capability object itself, so a capability written as a class keeps its `this`.
+  return { descriptor: hooks.descriptor, register: (ctx, request) => register.call(hooks, ctx, request) };
 }
 
 function alreadyConfigured(): WebhookException {
