@@ -16,6 +16,7 @@ import { httpMetricsMiddleware } from './modules/operations/http-metrics.middlew
 import { MetricsService } from './modules/operations/metrics.service';
 import { mountQueueDashboard } from './modules/operations/queue-dashboard';
 import { isWebhookPath, WEBHOOK_BODY_LIMIT_BYTES } from './modules/webhooks/webhook-receiver.service';
+import { WebhookSchemesService } from './modules/webhooks/webhook-schemes.service';
 
 /** Builds the OpenAPI document of the app (also written to openapi/openapi.json by `npm run openapi`). */
 export function buildOpenApi(app: INestApplication): OpenAPIObject {
@@ -25,7 +26,9 @@ export function buildOpenApi(app: INestApplication): OpenAPIObject {
     .setVersion('0.1.0')
     .addBearerAuth({ type: 'http', scheme: 'bearer', description: 'Organization API key (or the admin key for POST /api/v1/organizations)' })
     .build();
-  return SwaggerModule.createDocument(app, config, { operationIdFactory: (controller, method) => `${controller.replace(/Controller$/, '')}_${method}` });
+  const document = SwaggerModule.createDocument(app, config, { operationIdFactory: (controller, method) => `${controller.replace(/Controller$/, '')}_${method}` });
+  // Signature schemes are the generic ones plus those of the registered adapters: known only at run time.
+  return app.get(WebhookSchemesService).documentSchemes(document);
 }
 
 /**

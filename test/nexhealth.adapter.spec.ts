@@ -1,5 +1,6 @@
 import IORedis from 'ioredis';
-import { NexHealthVerifier } from '../src/modules/webhooks/verifiers';
+import { vendorEntry } from '../src/modules/integrations/vendors.controller';
+import { NexHealthVerifier } from '../src/providers/nexhealth/nexhealth.verifier';
 import { SharedThrottle } from '../src/providers/common/shared-throttle';
 import { NexHealthAdapter } from '../src/providers/nexhealth/nexhealth.adapter';
 import { jwtExpiry, NexHealthTokenCache } from '../src/providers/nexhealth/token-cache';
@@ -40,7 +41,7 @@ describe('NexHealthAdapter against the sandbox', () => {
   const atLocation = () => [...inst().patients.values()].filter((p) => p.location_id === LOCATION);
 
   it('describes itself and connects', async () => {
-    expect(adapter.descriptor).toMatchObject({ id: 'nexhealth', capabilities: { webhooks: true, writeBack: false, registerWebhooks: true }, webhooks: { defaultScheme: 'nexhealth' } });
+    expect(vendorEntry(adapter)).toMatchObject({ id: 'nexhealth', capabilities: { webhooks: true, writeBack: false, registerWebhooks: true }, webhooks: { defaultScheme: 'nexhealth' } });
     expect(await adapter.testConnection(ctx())).toMatchObject({ ok: true });
     const refused = await adapter.testConnection(nexContext(nex.baseUrl, {}, 'wrong-key'));
     expect(refused).toMatchObject({ ok: false, details: { code: ProviderExceptionCode.AUTHENTICATION_FAILED } });
@@ -176,7 +177,7 @@ describe('NexHealthAdapter against the sandbox', () => {
   });
 
   it('registers a webhook at NexHealth, parses its signed deliveries, fetches the records, and unregisters', async () => {
-    const registration = await adapter.registerWebhook(ctx(), { targetUrl: receiver.url, events: ['patients', 'appointments'] });
+    const registration = await adapter.webhooks.register!(ctx(), { targetUrl: receiver.url, events: ['patients', 'appointments'] });
     expect(registration.subscriptionIds).toHaveLength(5);
     const endpoint = nex.sandbox.endpoints.get(Number(registration.vendorEndpointId))!;
     expect(endpoint).toMatchObject({ target_url: receiver.url, active: true, secret_key: registration.secret });
@@ -190,21 +191,21 @@ describe('NexHealthAdapter against the sandbox', () => {
     const verifier = new NexHealthVerifier();
     const changes = receiver.received.map((d) => {
       expect(verifier.verify({ body: d.body, headers: d.headers as Record<string, string> }, { secrets: [registration.secret] }).ok).toBe(true);
-      return adapter.parseWebhook(ctx(), { deliveryId: 'x', body: d.body });
+      return adapter.webhooks.parse(ctx(), { deliveryId: 'x', body: d.body });
     });
     expect(changes).toEqual([[{ resource: 'patients', externalIds: [String(target.id)] }], [{ resource: 'appointments', externalIds: [String(booked.data.id)] }]]);
-    const patients = await adapter.fetchRecords(ctx(), 'patients', [String(target.id), '999999']);
+    const patients = await adapter.webhooks.fetchRecords(ctx(), 'patients', [String(target.id), '999999']);
     expect(patients.map((p) => [p.externalId, p.data.lastName])).toEqual([[String(target.id), "O'Brien"]]);
-    const appointments = await adapter.fetchRecords(ctx(), 'appointments', [String(booked.data.id)]);
+    const appointments = await adapter.webhooks.fetchRecords(ctx(), 'appointments', [String(booked.data.id)]);
     expect(appointments[0]).toMatchObject({ externalId: String(booked.data.id), patientExternalId: String(target.id), data: { start: '2031-05-06T16:30:00.000Z', status: 'booked' } });
 
-    expect(() => adapter.parseWebhook(ctx(), { deliveryId: 'x', body: Buffer.from('not json') })).toThrow(ProviderException);
-    expect(adapter.parseWebhook(ctx(), { deliveryId: 'x', body: Buffer.from('{"resource_type":"Charge","event_name":"charge_created","data":{}}') })).toEqual([]);
+    expect(() => adapter.webhooks.parse(ctx(), { deliveryId: 'x', body: Buffer.from('not json') })).toThrow(ProviderException);
+    expect(adapter.webhooks.parse(ctx(), { deliveryId: 'x', body: Buffer.from('{"resource_type":"Charge","event_name":"charge_created","data":{}}') })).toEqual([]);
 
-    await adapter.unregisterWebhook(ctx(), registration);
+    await adapter.webhooks.unregister!(ctx(), registration);
     expect(nex.sandbox.endpoints.size).toBe(0);
     expect(nex.sandbox.subscriptions.size).toBe(0);
-    await expect(adapter.unregisterWebhook(ctx(), registration)).resolves.toBeUndefined();
+    await expect(adapter.webhooks.unregister!(ctx(), registration)).resolves.toBeUndefined();
   });
 });
 

@@ -1,7 +1,7 @@
 import Ajv, { ValidateFunction } from 'ajv';
 import addFormats from 'ajv-formats';
 import { readFileSync } from 'node:fs';
-import { NexHealthVerifier } from '../src/modules/webhooks/verifiers';
+import { NexHealthVerifier } from '../src/providers/nexhealth/nexhealth.verifier';
 import { NEXHEALTH_SANDBOX_SUBDOMAIN, RETRY_SCHEDULE_MS } from '../src/sandbox/nexhealth';
 import { NexSandbox, nexRequest, nexToken, Receiver, sleep, startNexSandbox, startReceiver } from './helpers/nexhealth';
 

@@ -51,65 +51,65 @@ afterAll(async () => {
 
 it('create_patient: created, then OpenDental\'s duplicate check answers duplicate: true with the same patient', async () => {
   const payload = { firstName: 'Léa', lastName: 'Moreau', birthDate: '1979-11-02', phone: '(971)555-0188', gender: 'female', address: { line1: '5 Elm St', postalCode: '97005' } };
-  const first = await adapter.performAction(ctx, { type: 'create_patient', payload });
+  const first = await adapter.writeBack.performAction(ctx, { type: 'create_patient', payload });
   expect(first.result).toMatchObject({ duplicate: false });
   expect(first.records).toHaveLength(1);
   expect(first.records[0]).toMatchObject({ resource: 'patients', record: { data: { firstName: 'Léa', birthDate: '1979-11-02', gender: 'female', phone: '(971)555-0188' } } });
-  const again = await adapter.performAction(ctx, { type: 'create_patient', payload });
+  const again = await adapter.writeBack.performAction(ctx, { type: 'create_patient', payload });
   expect(again.result).toEqual({ patientExternalId: first.result.patientExternalId, duplicate: true });
 });
 
 it('findSlots answers AppointmentSlot blocks; create_appointment books one and refuses an overlap with 409', async () => {
-  const slots = await adapter.findSlots(ctx, { dateStart: day, dateEnd: day, lengthMinutes: 60, providerExternalId: String(op.ProvDentist), locationExternalId: String(op.OperatoryNum) });
+  const slots = await adapter.writeBack.findSlots(ctx, { dateStart: day, dateEnd: day, lengthMinutes: 60, providerExternalId: String(op.ProvDentist), locationExternalId: String(op.OperatoryNum) });
   expect(slots).toEqual([{ start: `${day}T07:00:00.000Z`, end: `${day}T17:00:00.000Z`, localDate: day, providerExternalId: String(op.ProvDentist), locationExternalId: String(op.OperatoryNum) }]);
-  const booked = await adapter.performAction(ctx, { type: 'create_appointment', payload: { patientExternalId: String(patNum), locationExternalId: String(op.OperatoryNum), start: at('09:00'), durationMinutes: 40, note: 'New pt exam' } });
+  const booked = await adapter.writeBack.performAction(ctx, { type: 'create_appointment', payload: { patientExternalId: String(patNum), locationExternalId: String(op.OperatoryNum), start: at('09:00'), durationMinutes: 40, note: 'New pt exam' } });
   expect(booked.result).toMatchObject({ start: `${day}T09:00:00.000Z`, end: `${day}T09:40:00.000Z` });
   expect(booked.records[0].record.data).toMatchObject({ status: 'booked', durationMinutes: 40, note: 'New pt exam' });
-  const clash = await adapter.performAction(ctx, { type: 'create_appointment', payload: { patientExternalId: String(patNum), locationExternalId: String(op.OperatoryNum), start: at('09:30'), durationMinutes: 30 } }).catch((e) => e);
+  const clash = await adapter.writeBack.performAction(ctx, { type: 'create_appointment', payload: { patientExternalId: String(patNum), locationExternalId: String(op.OperatoryNum), start: at('09:30'), durationMinutes: 30 } }).catch((e) => e);
   expect(clash).toBeInstanceOf(ProviderException);
   expect(clash).toMatchObject({ code: ProviderExceptionCode.CONFLICT, status: 409 });
   expect(clash.message).toMatch(/Operatory \d+ is taken/);
   const [{ n }] = await query('SELECT count(*) n FROM appointment WHERE Op = ? AND DATE(AptDateTime) = ?', [op.OperatoryNum, day]);
   expect(Number(n)).toBe(1);
-  const after = await adapter.findSlots(ctx, { dateStart: day, dateEnd: day, providerExternalId: String(op.ProvDentist), locationExternalId: String(op.OperatoryNum) });
+  const after = await adapter.writeBack.findSlots(ctx, { dateStart: day, dateEnd: day, providerExternalId: String(op.ProvDentist), locationExternalId: String(op.OperatoryNum) });
   expect(after.map((s) => [s.start, s.end])).toEqual([[`${day}T07:00:00.000Z`, `${day}T09:00:00.000Z`], [`${day}T09:40:00.000Z`, `${day}T17:00:00.000Z`]]);
 });
 
 it('create_appointment run again after a lost answer finds its own booking instead of booking twice', async () => {
   const payload = { patientExternalId: String(patNum), locationExternalId: String(op.OperatoryNum), start: at('12:00'), durationMinutes: 20 };
-  const first = await adapter.performAction(ctx, { type: 'create_appointment', payload });
-  const retried = await adapter.performAction(ctx, { type: 'create_appointment', payload });
+  const first = await adapter.writeBack.performAction(ctx, { type: 'create_appointment', payload });
+  const retried = await adapter.writeBack.performAction(ctx, { type: 'create_appointment', payload });
   expect(retried.result).toMatchObject({ appointmentExternalId: first.result.appointmentExternalId, recovered: true });
   const [{ n }] = await query('SELECT count(*) n FROM appointment WHERE AptDateTime = ?', [`${day} 12:00:00`]);
   expect(Number(n)).toBe(1);
 });
 
 it('confirm, note, reschedule (break then create), cancel', async () => {
-  const booked = await adapter.performAction(ctx, { type: 'create_appointment', payload: { patientExternalId: String(patNum), locationExternalId: String(op.OperatoryNum), start: at('11:00'), durationMinutes: 30 } });
+  const booked = await adapter.writeBack.performAction(ctx, { type: 'create_appointment', payload: { patientExternalId: String(patNum), locationExternalId: String(op.OperatoryNum), start: at('11:00'), durationMinutes: 30 } });
   const aptNum = String(booked.result.appointmentExternalId);
-  const confirmed = await adapter.performAction(ctx, { type: 'confirm_appointment', payload: { appointmentExternalId: aptNum, confirmation: 'confirmed' } });
+  const confirmed = await adapter.writeBack.performAction(ctx, { type: 'confirm_appointment', payload: { appointmentExternalId: aptNum, confirmation: 'confirmed' } });
   expect(confirmed.result).toEqual({ appointmentExternalId: aptNum, confirmation: 'Appointment Confirmed' });
-  const noted = await adapter.performAction(ctx, { type: 'add_appointment_note', payload: { appointmentExternalId: aptNum, note: 'Running late' } });
+  const noted = await adapter.writeBack.performAction(ctx, { type: 'add_appointment_note', payload: { appointmentExternalId: aptNum, note: 'Running late' } });
   expect(noted.records[0].record.data.note).toBe('Running late');
 
-  const moved = await adapter.performAction(ctx, { type: 'reschedule_appointment', payload: { appointmentExternalId: aptNum, start: at('14:00') } });
+  const moved = await adapter.writeBack.performAction(ctx, { type: 'reschedule_appointment', payload: { appointmentExternalId: aptNum, start: at('14:00') } });
   expect(moved.result).toMatchObject({ previousAppointmentExternalId: aptNum, previousStatus: 'Broken', start: `${day}T14:00:00.000Z`, end: `${day}T14:30:00.000Z` });
   expect(moved.records.map((r) => r.record.data.status).sort()).toEqual(['booked', 'cancelled']);
   const newNum = String(moved.result.appointmentExternalId);
   expect((await adapter.getAppointment(ctx, Number(newNum))).vendor).toMatchObject({ Note: 'Running late', Pattern: 'XXXXXX' });
 
-  const cancelled = await adapter.performAction(ctx, { type: 'cancel_appointment', payload: { appointmentExternalId: newNum, reason: 'missed' } });
+  const cancelled = await adapter.writeBack.performAction(ctx, { type: 'cancel_appointment', payload: { appointmentExternalId: newNum, reason: 'missed' } });
   expect(cancelled.result).toMatchObject({ appointmentExternalId: newNum, status: 'waitlist', sourceStatus: 'UnschedList' });
-  await expect(adapter.performAction(ctx, { type: 'cancel_appointment', payload: { appointmentExternalId: newNum } })).rejects.toMatchObject({ code: ProviderExceptionCode.CONFLICT });
+  await expect(adapter.writeBack.performAction(ctx, { type: 'cancel_appointment', payload: { appointmentExternalId: newNum } })).rejects.toMatchObject({ code: ProviderExceptionCode.CONFLICT });
   const [hist] = await query('SELECT HistApptAction FROM histappointment WHERE AptNum = ? ORDER BY HistApptNum DESC LIMIT 1', [newNum]);
   expect(hist.HistApptAction).toBe(2); // Missed
 });
 
 it('a failing create during reschedule leaves the original appointment scheduled', async () => {
-  const booked = await adapter.performAction(ctx, { type: 'create_appointment', payload: { patientExternalId: String(patNum), locationExternalId: String(op.OperatoryNum), start: at('15:00'), durationMinutes: 20 } });
+  const booked = await adapter.writeBack.performAction(ctx, { type: 'create_appointment', payload: { patientExternalId: String(patNum), locationExternalId: String(op.OperatoryNum), start: at('15:00'), durationMinutes: 20 } });
   const aptNum = String(booked.result.appointmentExternalId);
   api.sandbox.injectFaults(KEY, { status: 400, body: 'Op is invalid.', method: 'POST', pathIncludes: '/appointments' });
-  const error = await adapter.performAction(ctx, { type: 'reschedule_appointment', payload: { appointmentExternalId: aptNum, start: at('16:00') } }).catch((e) => e);
+  const error = await adapter.writeBack.performAction(ctx, { type: 'reschedule_appointment', payload: { appointmentExternalId: aptNum, start: at('16:00') } }).catch((e) => e);
   expect(error).toMatchObject({ code: ProviderExceptionCode.BAD_REQUEST, temporary: false });
   expect(error.message).toMatch(/restored to Scheduled/);
   const [row] = await query('SELECT AptStatus, AptDateTime FROM appointment WHERE AptNum = ?', [aptNum]);
@@ -119,7 +119,7 @@ it('a failing create during reschedule leaves the original appointment scheduled
 });
 
 it('payload ids that are not OpenDental keys are BAD_REQUEST; a read-only key cannot act', async () => {
-  await expect(adapter.performAction(ctx, { type: 'add_appointment_note', payload: { appointmentExternalId: 'abc', note: 'x' } })).rejects.toMatchObject({ code: ProviderExceptionCode.BAD_REQUEST, status: 400 });
-  await expect(adapter.performAction(apiContext(api.baseUrl, KEY, { readOnly: true }), { type: 'add_appointment_note', payload: { appointmentExternalId: '1', note: 'x' } }))
+  await expect(adapter.writeBack.performAction(ctx, { type: 'add_appointment_note', payload: { appointmentExternalId: 'abc', note: 'x' } })).rejects.toMatchObject({ code: ProviderExceptionCode.BAD_REQUEST, status: 400 });
+  await expect(adapter.writeBack.performAction(apiContext(api.baseUrl, KEY, { readOnly: true }), { type: 'add_appointment_note', payload: { appointmentExternalId: '1', note: 'x' } }))
     .rejects.toMatchObject({ code: ProviderExceptionCode.UNSUPPORTED });
 });

@@ -1,3 +1,5 @@
+import type { WebhookSchemeDefinition } from './webhook-verifier';
+
 /**
  * The one interface every vendor adapter implements (OpenDental DB and API, NexHealth, the
  * FHIR R4 EHRs). Core modules depend only on this file and the registry, never on a vendor.
@@ -20,20 +22,16 @@ export const RESOURCE_ORDER: readonly ResourceType[] = ['providers', 'locations'
 /** Vendor categories shown in the catalog. */
 export type VendorCategory = 'dental_pms' | 'ehr' | 'integration_platform';
 
-/** What an adapter can do; core code checks these before calling an optional method. */
+/**
+ * What an adapter reads. The optional capabilities (webhooks, write-back, listing databases)
+ * are not flags here: an adapter has them when it provides the matching object
+ * ({@link ProviderAdapter.webhooks}, {@link ProviderAdapter.writeBack}, {@link ProviderAdapter.listDatabases}).
+ */
 export interface VendorCapabilities {
   /** Resources the adapter can read. */
   resources: ResourceType[];
   /** Resources that support incremental reads from a checkpoint (the rest are read whole each time). */
   incremental: ResourceType[];
-  /** The vendor pushes change notifications (webhooks). */
-  webhooks: boolean;
-  /** The adapter can write changes back (book appointments, create patients…). */
-  writeBack: boolean;
-  /** The adapter can list databases on the server (setup form's "select database" step). */
-  listDatabases: boolean;
-  /** The vendor registers webhook endpoints and subscriptions through its API ("auto-sync"): see `registerWebhook`. */
-  registerWebhooks?: boolean;
 }
 
 /** A credential the integration form asks for; values are never returned by the API. */
@@ -53,15 +51,18 @@ export interface VendorDescriptor {
   capabilities: VendorCapabilities;
   configSchema: Record<string, unknown>;
   credentialFields: CredentialField[];
-  /** Present when `capabilities.webhooks`: how the vendor signs its deliveries and what it sends. */
-  webhooks?: WebhookDescriptor;
 }
 
-/** Signature schemes the webhooks module can verify (see modules/webhooks/verifiers). */
-export const WEBHOOK_SCHEMES = ['standard-webhooks', 'hmac-sha256', 'hmac-sha512', 'opendental-api-events', 'nexhealth'] as const;
-export type WebhookScheme = (typeof WEBHOOK_SCHEMES)[number];
+/**
+ * Signature schemes every vendor may use, verified by the webhooks module itself: Standard
+ * Webhooks and plain HMAC-SHA256/512 over the body. A vendor with a scheme of its own declares
+ * it in {@link WebhookCapability.schemes}; the registry adds those to this set.
+ */
+export const GENERIC_WEBHOOK_SCHEMES = ['standard-webhooks', 'hmac-sha256', 'hmac-sha512'] as const;
+/** A scheme name: one of {@link GENERIC_WEBHOOK_SCHEMES} or one a registered adapter declares. */
+export type WebhookScheme = string;
 
-/** A vendor's webhook capability: its default scheme, the schemes it can use, and the event names it sends. */
+/** What a vendor's webhooks look like in the catalog: its default scheme, the schemes it can use, and the event names it sends. */
 export interface WebhookDescriptor {
   defaultScheme: WebhookScheme;
   schemes: WebhookScheme[];
@@ -183,9 +184,86 @@ export interface AppointmentSlot {
   locationExternalId: string | null;
 }
 
+/** A webhook registered at the vendor by {@link WebhookCapability.register}. */
+export interface WebhookRegistration {
+  vendorEndpointId: string;
+  /** The signing secret the vendor issued. */
+  secret: string;
+  subscriptionIds: string[];
+}
+
 /**
- * A vendor adapter. Required: identity, `testConnection`, `read`. Optional methods exist
- * only when the matching capability is true.
+ * The webhooks capability: how the vendor signs and what it sends, how a verified delivery
+ * becomes changed ids, and how the current records are fetched. Core code never names a
+ * scheme or a vendor: it asks this object.
+ */
+export interface WebhookCapability {
+  readonly descriptor: WebhookDescriptor;
+
+  /**
+   * The vendor's own signature schemes by name (names unique across vendors), with their
+   * verifier and where their secret comes from. Generic schemes are not listed here.
+   */
+  readonly schemes?: Readonly<Record<string, WebhookSchemeDefinition>>;
+
+  /**
+   * Turns a verified delivery into changed ids (never trusts the payload's data: the hub
+   * fetches the current records with {@link fetchRecords}).
+   * @throws ProviderException BAD_REQUEST (permanent) when the body is not what the vendor sends.
+   */
+  parse(ctx: AdapterContext, delivery: WebhookDeliveryPayload): WebhookChange[];
+
+  /**
+   * The vendor's current version of each id (ids the vendor no longer knows are left out).
+   * @throws ProviderException (temporary ones are retried by the queue).
+   */
+  fetchRecords(ctx: AdapterContext, resource: ResourceType, externalIds: string[]): Promise<CanonicalRecord[]>;
+
+  /**
+   * Present when the vendor registers webhook endpoints through its API ("auto-sync"):
+   * registers `targetUrl` and subscribes to `events` (names from `descriptor.events`). The
+   * vendor issues the signing secret.
+   * @throws ProviderException.
+   */
+  register?(ctx: AdapterContext, request: { targetUrl: string; events: string[] }): Promise<WebhookRegistration>;
+
+  /** Present with `register`: removes what it created (gone already = done). @throws ProviderException. */
+  unregister?(ctx: AdapterContext, ref: { vendorEndpointId: string; subscriptionIds: string[] }): Promise<void>;
+}
+
+/** Query of {@link WriteBackCapability.findSlots}: office-local dates (inclusive), minutes, vendor ids. */
+export interface SlotQuery {
+  dateStart: string;
+  dateEnd: string;
+  lengthMinutes?: number;
+  providerExternalId?: string;
+  locationExternalId?: string;
+}
+
+/** The write-back capability: the actions the vendor accepts, performing one, and open slots. */
+export interface WriteBackCapability {
+  /** Action types this vendor performs; others answer NOT_SUPPORTED before any vendor call. */
+  readonly actions: readonly ActionType[];
+
+  /**
+   * Performs one action at the vendor.
+   * @throws ProviderException (CONFLICT-like vendor refusals are permanent, throttling temporary).
+   */
+  performAction(ctx: AdapterContext, action: ActionRequest): Promise<ActionOutcome>;
+
+  /** Open appointment blocks between two office-local dates (inclusive). @throws ProviderException. */
+  findSlots(ctx: AdapterContext, query: SlotQuery): Promise<AppointmentSlot[]>;
+}
+
+/** The "select database" capability: database names on the integration's server, system schemas left out. */
+export interface ListDatabasesCapability {
+  /** @throws ProviderException (authentication, unreachable). */
+  list(ctx: AdapterContext): Promise<string[]>;
+}
+
+/**
+ * A vendor adapter. Required: identity, `testConnection`, `read`. Optional capabilities are
+ * objects (`webhooks`, `writeBack`, `listDatabases`): present means supported.
  */
 export interface ProviderAdapter {
   readonly descriptor: VendorDescriptor;
@@ -203,39 +281,12 @@ export interface ProviderAdapter {
   /** Checks the rules a JSON Schema cannot express (for example an IANA time zone); returns one entry per bad field, named `config.<field>`. */
   validateConfig?(config: Record<string, unknown>): Array<{ field: string; errors: string[] }>;
 
-  /** Present when `capabilities.listDatabases`. */
-  listDatabases?(ctx: AdapterContext): Promise<string[]>;
+  /** Present when the vendor pushes change notifications. */
+  readonly webhooks?: WebhookCapability;
 
-  /**
-   * Present when `capabilities.writeBack`: performs one action at the vendor.
-   * @throws ProviderException (CONFLICT-like vendor refusals are permanent, throttling temporary).
-   */
-  performAction?(ctx: AdapterContext, action: ActionRequest): Promise<ActionOutcome>;
+  /** Present when the adapter can write changes back (book appointments, create patients…). */
+  readonly writeBack?: WriteBackCapability;
 
-  /**
-   * Present when `capabilities.webhooks`: turns a verified delivery into changed ids (never
-   * trusts the payload's data: the hub fetches the current records with {@link fetchRecords}).
-   * @throws ProviderException BAD_REQUEST (permanent) when the body is not what the vendor sends.
-   */
-  parseWebhook?(ctx: AdapterContext, delivery: WebhookDeliveryPayload): WebhookChange[];
-
-  /**
-   * Present when `capabilities.webhooks`: the vendor's current version of each id (ids the vendor
-   * no longer knows are left out).
-   * @throws ProviderException (temporary ones are retried by the queue).
-   */
-  fetchRecords?(ctx: AdapterContext, resource: ResourceType, externalIds: string[]): Promise<CanonicalRecord[]>;
-
-  /**
-   * Present when `capabilities.registerWebhooks`: registers `targetUrl` at the vendor and subscribes
-   * to `events` (names from `descriptor.webhooks.events`). The vendor issues the signing secret.
-   * @throws ProviderException.
-   */
-  registerWebhook?(ctx: AdapterContext, request: { targetUrl: string; events: string[] }): Promise<{ vendorEndpointId: string; secret: string; subscriptionIds: string[] }>;
-
-  /** Present when `capabilities.registerWebhooks`: removes what `registerWebhook` created (gone already = done). @throws ProviderException. */
-  unregisterWebhook?(ctx: AdapterContext, ref: { vendorEndpointId: string; subscriptionIds: string[] }): Promise<void>;
-
-  /** Present when `capabilities.writeBack`: open appointment blocks between two office-local dates (inclusive). */
-  findSlots?(ctx: AdapterContext, query: { dateStart: string; dateEnd: string; lengthMinutes?: number; providerExternalId?: string; locationExternalId?: string }): Promise<AppointmentSlot[]>;
+  /** Present when the adapter can list databases on the server (the setup form's "select database" step). */
+  readonly listDatabases?: ListDatabasesCapability;
 }

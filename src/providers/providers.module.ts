@@ -1,24 +1,37 @@
-import { Global, Module } from '@nestjs/common';
-import { OpenDentalDbAdapter } from './opendental-db/opendental-db.adapter';
-import { OpenDentalDbModule } from './opendental-db/opendental-db.module';
-import { OpenDentalApiAdapter } from './opendental-api/opendental-api.adapter';
-import { OpenDentalApiModule } from './opendental-api/opendental-api.module';
+import { Global, Module, Type } from '@nestjs/common';
 import { NexHealthAdapter } from './nexhealth/nexhealth.adapter';
 import { NexHealthModule } from './nexhealth/nexhealth.module';
+import { OpenDentalApiAdapter } from './opendental-api/opendental-api.adapter';
+import { OpenDentalApiModule } from './opendental-api/opendental-api.module';
+import { OpenDentalDbAdapter } from './opendental-db/opendental-db.adapter';
+import { OpenDentalDbModule } from './opendental-db/opendental-db.module';
 import { ProviderAdapter } from './provider-adapter';
 import { PROVIDER_ADAPTERS, ProviderRegistryService } from './provider-registry.service';
 
+/** A vendor: its Nest module and the adapter class that module exports. */
+interface VendorRegistration {
+  module: Type<unknown>;
+  adapter: Type<ProviderAdapter>;
+}
+
 /**
- * Gathers every vendor module's adapter into one list under {@link PROVIDER_ADAPTERS}.
- * Adding a vendor: write its module exporting its adapter, import it here, add it to `inject`.
+ * Every vendor, in catalog order. Adding a vendor is one line here (and its imports): see
+ * docs/adding-a-vendor.md.
  */
+const VENDORS: VendorRegistration[] = [
+  { module: OpenDentalDbModule, adapter: OpenDentalDbAdapter },
+  { module: OpenDentalApiModule, adapter: OpenDentalApiAdapter },
+  { module: NexHealthModule, adapter: NexHealthAdapter },
+];
+
+/** Gathers every vendor module's adapter into one list under {@link PROVIDER_ADAPTERS}. */
 @Global()
 @Module({
-  imports: [OpenDentalDbModule, OpenDentalApiModule, NexHealthModule],
+  imports: VENDORS.map((v) => v.module),
   providers: [
     {
       provide: PROVIDER_ADAPTERS,
-      inject: [OpenDentalDbAdapter, OpenDentalApiAdapter, NexHealthAdapter],
+      inject: VENDORS.map((v) => v.adapter),
       useFactory: (...adapters: ProviderAdapter[]): ProviderAdapter[] => adapters,
     },
     ProviderRegistryService,

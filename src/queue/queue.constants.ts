@@ -8,7 +8,7 @@ export enum QueueName {
   SCHEDULES = 'schedules',
 }
 
-/** Job names per queue; start-up fails if one has no processor (see SyncWorker). */
+/** Job names; start-up fails if one has no processor (see JobProcessors in job-processors.ts). */
 export enum JobName {
   RUN_SYNC = 'run-sync',
   RUN_ACTION = 'run-action',
@@ -16,6 +16,15 @@ export enum JobName {
   SCHEDULE_TICK = 'schedule-tick',
   HEALTH_CHECK = 'health-check',
 }
+
+/** The queue each job name is added to and processed from. */
+export const JOB_QUEUES: Readonly<Record<JobName, QueueName>> = {
+  [JobName.RUN_SYNC]: QueueName.SYNC_JOBS,
+  [JobName.RUN_ACTION]: QueueName.ACTIONS,
+  [JobName.PROCESS_WEBHOOK]: QueueName.WEBHOOK_PROCESSING,
+  [JobName.SCHEDULE_TICK]: QueueName.SCHEDULES,
+  [JobName.HEALTH_CHECK]: QueueName.SCHEDULES,
+};
 
 /** Data of an `actions` job: the id of the `actions` row (its payload stays encrypted in Postgres). */
 export interface ActionJobData {

@@ -4,6 +4,7 @@ import IORedis from 'ioredis';
 import { APP_ENV } from '../config/config.module';
 import { AppEnv } from '../config/env';
 import { ActionJobData, QueueName, ScheduleJobData, SyncJobData, WebhookJobData } from './queue.constants';
+import { JobProcessors } from './job-processors';
 import { createRedis } from './redis';
 
 /** Shared Redis connection for producers and health checks. */
@@ -20,8 +21,9 @@ export const SCHEDULES_QUEUE = Symbol('SCHEDULES_QUEUE');
 export const ALL_QUEUES = Symbol('ALL_QUEUES');
 
 /**
- * Queues on one Redis. Workers are created by the modules that process them, only when
- * `APP_ROLE` is `all` or `worker`, so API nodes never take jobs.
+ * Queues on one Redis, and {@link JobProcessors}: the modules register their processors
+ * there; it runs one worker per queue, only when `APP_ROLE` is `all` or `worker`, so API
+ * nodes never take jobs.
  */
 @Global()
 @Module({
@@ -52,8 +54,9 @@ export const ALL_QUEUES = Symbol('ALL_QUEUES');
       inject: [SYNC_QUEUE, ACTIONS_QUEUE, WEBHOOK_QUEUE, SCHEDULES_QUEUE],
       useFactory: (...queues: Queue[]) => queues,
     },
+    JobProcessors,
   ],
-  exports: [REDIS, SYNC_QUEUE, ACTIONS_QUEUE, WEBHOOK_QUEUE, SCHEDULES_QUEUE, ALL_QUEUES],
+  exports: [REDIS, SYNC_QUEUE, ACTIONS_QUEUE, WEBHOOK_QUEUE, SCHEDULES_QUEUE, ALL_QUEUES, JobProcessors],
 })
 export class QueueModule implements OnApplicationShutdown {
   constructor(

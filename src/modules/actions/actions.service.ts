@@ -8,7 +8,7 @@ import type { AppEnv } from '../../config/env';
 import { Cipher, deriveKey, sha256Hex } from '../../common/crypto';
 import { PG_POOL } from '../../database/database.module';
 import { ActionRequest, ActionType } from '../../providers/provider-adapter';
-import { ProviderException } from '../../providers/provider.exception';
+import { ProviderException, ProviderExceptionCode } from '../../providers/provider.exception';
 import { ACTION_JOB_ATTEMPTS, ACTION_JOB_BACKOFF_MS, ActionJobData, JobName } from '../../queue/queue.constants';
 import { ACTIONS_QUEUE } from '../../queue/queue.module';
 import { AuditService } from '../audit/audit.service';
@@ -59,10 +59,13 @@ export class ActionsService {
     }
     const integration = await this.integrations.get(actor.organizationId, integrationId);
     const { adapter } = await this.integrations.adapterFor(integration);
-    if (!adapter.descriptor.capabilities.writeBack || !adapter.performAction) {
+    if (!adapter.writeBack) {
       throw new ActionException(ActionExceptionCode.NOT_SUPPORTED, `Vendor ${integration.vendor} does not support write-back actions`);
     }
     const request = parseAction(body.type as ActionType, body.payload);
+    if (!adapter.writeBack.actions.includes(request.type)) {
+      throw new ActionException(ActionExceptionCode.NOT_SUPPORTED, `Vendor ${integration.vendor} does not perform ${request.type}`, [{ field: 'type', errors: [`type must be one of: ${adapter.writeBack.actions.join(', ')}`] }]);
+    }
     const requestHash = sha256Hex(stableJson({ type: body.type, payload: body.payload }));
     const id = (await this.repo.query(`SELECT gen_random_uuid() AS id`))[0].id as string;
     const inserted = await this.repo.query(
@@ -114,7 +117,8 @@ export class ActionsService {
     const { adapter, ctx } = await this.integrations.adapterFor(integration);
     const request = this.cipher.decryptJson<ActionRequest>(action.payloadCiphertext, `action:${action.id}`);
     try {
-      const outcome = await adapter.performAction!(ctx, request);
+      if (!adapter.writeBack) throw new ProviderException(ProviderExceptionCode.UNSUPPORTED, `Vendor ${integration.vendor} no longer supports write-back actions`, { temporary: false });
+      const outcome = await adapter.writeBack.performAction(ctx, request);
       await this.writer.writeAll(this.pool, action.organizationId, action.integrationId, outcome.records);
       await this.complete(action, 'succeeded', outcome.result);
     } catch (error) {

@@ -14,7 +14,7 @@ export interface SlotQuery {
 }
 
 /**
- * Open appointment blocks from the vendor (OpenDental Slots, §1.5), grouped by provider and
+ * Open appointment blocks from the vendor (`writeBack.findSlots`), grouped by provider and
  * office-local day. Our provider and location ids are turned into the vendor's ids first.
  */
 @Injectable()
@@ -31,10 +31,10 @@ export class SlotsService {
     }
     const integration = await this.integrations.get(organizationId, integrationId);
     const { adapter, ctx } = await this.integrations.adapterFor(integration);
-    if (!adapter.findSlots) throw new ActionException(ActionExceptionCode.NOT_SUPPORTED, `Vendor ${integration.vendor} does not offer appointment slots`);
+    if (!adapter.writeBack) throw new ActionException(ActionExceptionCode.NOT_SUPPORTED, `Vendor ${integration.vendor} does not offer appointment slots`);
     const providerExternalId = q.providerId ? (await this.records.get(organizationId, 'providers', q.providerId)).external_id : undefined;
     const locationExternalId = q.operatoryId ? (await this.records.get(organizationId, 'locations', q.operatoryId)).external_id : undefined;
-    const slots = await adapter.findSlots(ctx, { dateStart: q.dateStart, dateEnd: q.dateEnd, lengthMinutes: q.lengthMinutes, providerExternalId, locationExternalId });
+    const slots = await adapter.writeBack.findSlots(ctx, { dateStart: q.dateStart, dateEnd: q.dateEnd, lengthMinutes: q.lengthMinutes, providerExternalId, locationExternalId });
     const byProvider = new Map<string, Map<string, SlotProviderDto['days'][number]['slots']>>();
     for (const slot of slots) {
       if (q.lengthMinutes && Date.parse(slot.end) - Date.parse(slot.start) < q.lengthMinutes * 60_000) continue;

@@ -103,20 +103,8 @@ export class IntegrationHealthService {
    * call), so the stored status follows the SLA even while a slow connection-test pass runs.
    * `unhealthy` (a failed test) is left alone. Returns how many integrations changed.
    */
-  async refreshStaleness(): Promise<number> {
-    const changed: unknown[] = await this.integrations.repository.query(`
-      WITH s AS (
-        SELECT id, CASE WHEN COALESCE(last_synced_at, created_at) < now() - make_interval(mins => freshness_sla_minutes)
-                        THEN 'stale' ELSE 'healthy' END AS status
-          FROM integrations
-         WHERE enabled AND freshness_sla_minutes IS NOT NULL AND health_status IN ('healthy', 'stale'))
-      UPDATE integrations i
-         SET health_status = s.status,
-             last_error = CASE WHEN s.status = 'stale'
-               THEN 'No successful sync within the freshness SLA of ' || i.freshness_sla_minutes || ' minutes' ELSE NULL END
-        FROM s WHERE i.id = s.id AND i.health_status <> s.status
-      RETURNING i.id`);
-    return changed.length;
+  refreshStaleness(): Promise<number> {
+    return this.integrations.refreshStalenessForSystem();
   }
 
   /**
@@ -168,15 +156,15 @@ export class IntegrationHealthService {
   async databases(id: string, organizationId: string): Promise<string[]> {
     const integration = await this.integrations.get(organizationId, id);
     const { adapter, ctx } = await this.integrations.adapterFor(integration);
-    if (!adapter.descriptor.capabilities.listDatabases || !adapter.listDatabases) {
+    if (!adapter.listDatabases) {
       throw new IntegrationException(IntegrationExceptionCode.CAPABILITY_MISSING, `Vendor ${integration.vendor} cannot list databases`);
     }
     try {
-      return await adapter.listDatabases(ctx);
+      return await adapter.listDatabases.list(ctx);
     } catch (error) {
       const fresh = await this.integrations.refreshAfterAuthFailure(integration, error);
       if (!fresh?.adapter.listDatabases) throw error;
-      return fresh.adapter.listDatabases(fresh.ctx);
+      return fresh.adapter.listDatabases.list(fresh.ctx);
     }
   }
 }

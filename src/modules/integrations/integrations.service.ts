@@ -216,12 +216,7 @@ export class IntegrationsService {
     return this.repo.findOne({ where: { id } });
   }
 
-  /** Enabled integrations of every organization, for system work (schedulers, health checks), oldest first. */
-  /** The integrations repository, for system-wide maintenance queries (health, staleness). */
-  get repository(): Repository<Integration> {
-    return this.repo;
-  }
-
+  /** Enabled integrations of every organization, for system work (schedulers, health checks), least recently tested first. */
   listEnabledForSystem(): Promise<Integration[]> {
     // Least recently tested first, so a pass cut short by slow vendors still reaches everyone over time.
     return this.repo.createQueryBuilder('i').where('i.enabled = true')
@@ -317,5 +312,31 @@ export class IntegrationsService {
     const patch: Partial<Integration> = { healthStatus, lastError: ok && !stale ? null : message?.slice(0, 500) ?? null };
     if (tested) patch.lastTestedAt = new Date();
     await this.repo.update({ id }, patch as QueryDeepPartialEntity<Integration>);
+  }
+
+  /** Records a successful (or partly successful) sync finished at `at`: `last_synced_at`, healthy, no error. */
+  async markSynced(id: string, at: Date): Promise<void> {
+    await this.repo.update({ id }, { lastSyncedAt: at, healthStatus: 'healthy', lastError: null } as QueryDeepPartialEntity<Integration>);
+  }
+
+  /**
+   * Stores `stale` / back to `healthy` from the freshness SLA alone, in one UPDATE (no vendor
+   * call) across organizations, for system work. `unhealthy` (a failed test) is left alone.
+   * Returns how many integrations changed.
+   */
+  async refreshStalenessForSystem(): Promise<number> {
+    const changed: unknown[] = await this.repo.query(`
+      WITH s AS (
+        SELECT id, CASE WHEN COALESCE(last_synced_at, created_at) < now() - make_interval(mins => freshness_sla_minutes)
+                        THEN 'stale' ELSE 'healthy' END AS status
+          FROM integrations
+         WHERE enabled AND freshness_sla_minutes IS NOT NULL AND health_status IN ('healthy', 'stale'))
+      UPDATE integrations i
+         SET health_status = s.status,
+             last_error = CASE WHEN s.status = 'stale'
+               THEN 'No successful sync within the freshness SLA of ' || i.freshness_sla_minutes || ' minutes' ELSE NULL END
+        FROM s WHERE i.id = s.id AND i.health_status <> s.status
+      RETURNING i.id`);
+    return changed.length;
   }
 }

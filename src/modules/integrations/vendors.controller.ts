@@ -1,10 +1,11 @@
 import { Controller, Get, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { IsIn, IsOptional, IsString, MaxLength } from 'class-validator';
+import { ProviderAdapter } from '../../providers/provider-adapter';
 import { ProviderRegistryService } from '../../providers/provider-registry.service';
 
 export class VendorQueryDto {
-  @ApiPropertyOptional({ description: 'Case-insensitive match on id, name or description.', example: 'opendental' })
+  @ApiPropertyOptional({ description: 'Case-insensitive match on id, name or description.', example: 'dental' })
   @IsOptional() @IsString() @MaxLength(100) search?: string;
 
   @ApiPropertyOptional({ enum: ['dental_pms', 'ehr', 'integration_platform'] })
@@ -27,13 +28,13 @@ class CredentialFieldDto {
 }
 
 class VendorWebhooksDto {
-  @ApiProperty({ example: 'opendental-api-events', description: 'Signature scheme used unless the webhook configuration names another.' }) defaultScheme: string;
-  @ApiProperty({ type: [String], example: ['opendental-api-events', 'standard-webhooks', 'hmac-sha256', 'hmac-sha512'] }) schemes: string[];
+  @ApiProperty({ example: 'standard-webhooks', description: 'Signature scheme used unless the webhook configuration names another.' }) defaultScheme: string;
+  @ApiProperty({ type: [String], example: ['standard-webhooks', 'hmac-sha256', 'hmac-sha512'] }) schemes: string[];
   @ApiProperty({ type: [String], example: ['patients', 'appointments'], description: 'Events a webhook configuration may subscribe to.' }) events: string[];
 }
 
 export class VendorDto {
-  @ApiProperty({ example: 'opendental-db' }) id: string;
+  @ApiProperty({ example: 'vendor-id' }) id: string;
   @ApiProperty() name: string;
   @ApiProperty({ enum: ['dental_pms', 'ehr', 'integration_platform'] }) category: string;
   @ApiProperty() description: string;
@@ -41,6 +42,22 @@ export class VendorDto {
   @ApiProperty({ type: 'object', additionalProperties: true, description: 'JSON Schema of `config`, renderable as a form.' }) configSchema: Record<string, unknown>;
   @ApiProperty({ type: CredentialFieldDto, isArray: true }) credentialFields: CredentialFieldDto[];
   @ApiPropertyOptional({ type: VendorWebhooksDto, description: 'Present when the vendor pushes change notifications.' }) webhooks?: VendorWebhooksDto;
+}
+
+/** The catalog entry of an adapter: capability booleans come from which capability objects it provides. */
+export function vendorEntry(adapter: ProviderAdapter): VendorDto {
+  const d = adapter.descriptor;
+  const hooks = adapter.webhooks;
+  return {
+    id: d.id, name: d.name, category: d.category, description: d.description,
+    capabilities: {
+      resources: d.capabilities.resources, incremental: d.capabilities.incremental,
+      webhooks: !!hooks, writeBack: !!adapter.writeBack, listDatabases: !!adapter.listDatabases, registerWebhooks: !!hooks?.register,
+    },
+    configSchema: d.configSchema,
+    credentialFields: d.credentialFields.map(({ name, label, required }) => ({ name, label, required })),
+    ...(hooks ? { webhooks: { defaultScheme: hooks.descriptor.defaultScheme, schemes: hooks.descriptor.schemes, events: hooks.descriptor.events } } : {}),
+  };
 }
 
 @ApiTags('vendors')
@@ -55,9 +72,9 @@ export class VendorsController {
   list(@Query() q: VendorQueryDto): VendorDto[] {
     const search = q.search?.toLowerCase();
     return this.registry
-      .descriptors()
-      .filter((d) => !q.category || d.category === q.category)
-      .filter((d) => !search || [d.id, d.name, d.description].some((s) => s.toLowerCase().includes(search)))
-      .map((d) => ({ ...d, credentialFields: d.credentialFields.map(({ name, label, required }) => ({ name, label, required })) }));
+      .adapters()
+      .filter(({ descriptor: d }) => !q.category || d.category === q.category)
+      .filter(({ descriptor: d }) => !search || [d.id, d.name, d.description].some((s) => s.toLowerCase().includes(search)))
+      .map(vendorEntry);
   }
 }

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource } from 'typeorm';
-import { RecordRow, RecordsService } from './records.service';
+import { RecordRow, RecordsRepository } from './records.repository';
+import { RecordsService } from './records.service';
 
 type Data = Record<string, any>;
 
@@ -23,19 +23,14 @@ function appointmentLine(a: Data, providers: Map<string, string>, locations: Map
 export class PatientContextService {
   constructor(
     private readonly records: RecordsService,
-    private readonly dataSource: DataSource,
+    private readonly repository: RecordsRepository,
   ) {}
 
   /** @throws 404 for an unknown patient or another organization's. */
   async markdown(organizationId: string, patientId: string, now = new Date()): Promise<string> {
     const patient: RecordRow = await this.records.get(organizationId, 'patients', patientId);
     const d = patient.data as Data;
-    const related: Array<{ resource_type: string; external_id: string; data: Data; starts_at: Date | null }> = await this.dataSource.query(
-      `SELECT resource_type, external_id, data, starts_at FROM records
-        WHERE organization_id = $1 AND integration_id = $2 AND deleted_at IS NULL
-          AND (resource_type IN ('providers', 'locations') OR (resource_type = 'appointments' AND patient_id = $3))`,
-      [organizationId, patient.integration_id, patientId],
-    );
+    const related = (await this.repository.patientContext(organizationId, patient.integration_id, patientId)) as Array<{ resource_type: string; external_id: string; data: Data; starts_at: Date | null }>;
     const providers = new Map(related.filter((r) => r.resource_type === 'providers').map((r) => [r.external_id, String(r.data.displayName ?? r.data.abbreviation)]));
     const locations = new Map(related.filter((r) => r.resource_type === 'locations').map((r) => [r.external_id, String(r.data.name)]));
     const appointments = related.filter((r) => r.resource_type === 'appointments' && r.starts_at);

@@ -1,6 +1,6 @@
 import { PoolClient } from 'pg';
 import { normalizeSearchText } from '../../common/search-text';
-import { byExternalIds } from './record-keys';
+import { byExternalIds } from './records.repository';
 
 /** Why a patient was linked to a patient of another source. */
 export type LinkReason = 'external_id' | 'name_birthdate';

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource } from 'typeorm';
 import { PatientLinkDto, PatientSourceDto, PatientSourcesDto, SourceItemDto } from './dtos/record.dto';
-import { RecordRow, RecordsService } from './records.service';
+import { PatientOwnedRow, RecordRow, RecordsRepository } from './records.repository';
+import { RecordsService } from './records.service';
 
 /** Canonical patient fields shown under `contacts` and `addresses`; every other field is `demographics`. */
 const CONTACT_FIELDS = ['email', 'phone', 'phones'];
@@ -18,16 +18,6 @@ export function linkOf(r: Pick<RecordRow, 'linked_patient_id' | 'link_reason' | 
   return r.linked_patient_id && r.link_reason && r.linked_at ? { patientId: r.linked_patient_id, reason: r.link_reason, linkedAt: r.linked_at } : null;
 }
 
-interface OwnedRow {
-  id: string;
-  patient_id: string;
-  resource_type: string;
-  external_id: string;
-  data: Record<string, unknown>;
-  raw: Record<string, unknown> | null;
-  deleted_at: Date | null;
-}
-
 /**
  * Every source's data for one person: the root patient (the one others are linked to) and each
  * patient linked to it, with their data split into sections and each item's raw payload.
@@ -36,7 +26,7 @@ interface OwnedRow {
 @Injectable()
 export class PatientSourcesService {
   constructor(
-    private readonly dataSource: DataSource,
+    private readonly repository: RecordsRepository,
     private readonly records: RecordsService,
   ) {}
 
@@ -46,18 +36,11 @@ export class PatientSourcesService {
     const root = asked.linked_patient_id ? await this.records.get(organizationId, 'patients', asked.linked_patient_id) : asked;
     const linked = await this.records.linkedTo(organizationId, root.id);
     const patients = [root, ...linked];
-    const owned: OwnedRow[] = await this.dataSource.query(
-      `SELECT id, patient_id, resource_type, external_id, data, raw, deleted_at FROM (
-         SELECT r.*, row_number() OVER (PARTITION BY r.patient_id, r.resource_type ORDER BY r.starts_at DESC NULLS LAST, r.id) AS n
-           FROM records r
-          WHERE r.organization_id = $1 AND r.patient_id = ANY($2::uuid[]) AND r.resource_type = ANY($3::text[])) x
-        WHERE n <= $4 ORDER BY resource_type, n`,
-      [organizationId, patients.map((p) => p.id), Object.keys(SECTION_OF), SECTION_LIMIT],
-    );
+    const owned = await this.repository.ownedByPatients(organizationId, patients.map((p) => p.id), Object.keys(SECTION_OF), SECTION_LIMIT);
     return { patientId: root.id, sources: patients.map((p) => this.source(p, owned.filter((o) => o.patient_id === p.id))) };
   }
 
-  private source(p: RecordRow, owned: OwnedRow[]): PatientSourceDto {
+  private source(p: RecordRow, owned: PatientOwnedRow[]): PatientSourceDto {
     const demographics: Record<string, unknown> = {};
     const contacts: Record<string, unknown> = {};
     const addresses: Array<Record<string, unknown>> = [];

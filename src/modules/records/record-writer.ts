@@ -7,7 +7,7 @@ import { CanonicalRecord, ResourceType } from '../../providers/provider-adapter'
 import { copyLine } from './copy-text';
 import { withTransaction } from '../../database/transaction';
 import { linkPatients, patientMatchKey } from './patient-linker';
-import { byExternalIds } from './record-keys';
+import { byExternalIds } from './records.repository';
 
 /** Where a batch goes. */
 export interface WriteTarget {

@@ -6,12 +6,18 @@ import { RecordWriter } from './record-writer';
 import { RecordsController } from './records.controller';
 import { PatientContextService } from './patient-context.service';
 import { PatientSourcesService } from './patient-sources.service';
+import { RecordsRepository } from './records.repository';
 import { RecordsService } from './records.service';
 
-/** The records API (canonical patients, appointments, providers, locations) and the bulk record writer. */
+/**
+ * The records API (canonical patients, appointments, providers, locations) and the bulk record
+ * writer. {@link RecordsRepository} owns the reads of the `records` table; the writer and the
+ * patient linker are this module's internals.
+ */
 @Module({
   controllers: [RecordsController],
   providers: [
+    RecordsRepository,
     RecordsService,
     PatientContextService,
     PatientSourcesService,

@@ -1,10 +1,8 @@
-import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
+import { Injectable, OnModuleInit } from '@nestjs/common';
 import { hostname } from 'node:os';
-import { Job, UnrecoverableError } from 'bullmq';
-import { APP_ENV } from '../../config/config.module';
-import type { AppEnv } from '../../config/env';
-import { JobName, QueueName, ScheduleJobData, ScheduleTickJobData } from '../../queue/queue.constants';
-import { QueueWorker } from '../../queue/queue-worker';
+import { Job } from 'bullmq';
+import { JobProcessors } from '../../queue/job-processors';
+import { HealthCheckJobData, JobName, QueueName, ScheduleTickJobData } from '../../queue/queue.constants';
 import { AuditService } from '../audit/audit.service';
 import { IntegrationHealthService } from '../integrations/integration-health.service';
 import { IntegrationsService } from '../integrations/integrations.service';
@@ -27,7 +25,7 @@ export function tickTime(job: Pick<Job, 'id' | 'timestamp'>): string {
 const SKIP_CODES: string[] = [SyncJobExceptionCode.ALREADY_SYNCING, SyncJobExceptionCode.INTEGRATION_DISABLED];
 
 /**
- * The `schedules` BullMQ worker, started only when `APP_ROLE` is `all` or `worker`.
+ * Processors of the `schedules` queue (see JobProcessors; taken only when `APP_ROLE` is `all` or `worker`).
  * `schedule-tick`: starts an incremental sync of the integration (trigger `schedule`, system
  * actor); a tick while a sync is active, or for a disabled integration, is skipped: recorded
  * (audit `sync_schedule.tick`, details.outcome `skipped` with the reason), not an error. `health-check`: tests every
@@ -35,12 +33,9 @@ const SKIP_CODES: string[] = [SyncJobExceptionCode.ALREADY_SYNCING, SyncJobExcep
  * Safe to run twice: a repeated tick meets the active job (skipped) or starts one more incremental sync.
  */
 @Injectable()
-export class ScheduleWorker implements OnApplicationBootstrap, BeforeApplicationShutdown {
-  private readonly logger = new Logger(ScheduleWorker.name);
-  private readonly queueWorker = new QueueWorker<ScheduleJobData>(QueueName.SCHEDULES, this.logger);
-
+export class ScheduleWorker implements OnModuleInit {
   constructor(
-    @Inject(APP_ENV) private readonly env: AppEnv,
+    private readonly processors: JobProcessors,
     private readonly syncJobs: SyncJobsService,
     private readonly integrations: IntegrationsService,
     private readonly health: IntegrationHealthService,
@@ -48,34 +43,28 @@ export class ScheduleWorker implements OnApplicationBootstrap, BeforeApplication
     private readonly audit: AuditService,
   ) {}
 
-  onApplicationBootstrap(): void {
+  onModuleInit(): void {
     // Concurrency > 1: a long health check must not hold back the sync ticks. The name lands in
     // each job's `processedBy`, so one can see which process ran a tick.
-    this.queueWorker.start(this.env, (job) => this.process(job), { concurrency: 4, name: `${hostname()}:${process.pid}` });
+    this.processors.configure(QueueName.SCHEDULES, { concurrency: 4, name: `${hostname()}:${process.pid}` });
+    this.processors.register<ScheduleTickJobData>(JobName.SCHEDULE_TICK, (job) => this.tick(job));
+    this.processors.register<HealthCheckJobData>(JobName.HEALTH_CHECK, () => this.healthCheck());
   }
 
   private healthCheckRunning = false;
 
-  private async process(job: Job<ScheduleJobData>): Promise<unknown> {
-    switch (job.name) {
-      case JobName.SCHEDULE_TICK:
-        return this.tick(job as Job<ScheduleTickJobData>);
-      case JobName.HEALTH_CHECK: {
-        // Staleness needs no vendor call: stored at every tick, even while a slow pass is still running.
-        const staleChanged = await this.health.refreshStaleness();
-        // One pass at a time per process: overlapping passes would fill every worker slot and starve sync ticks.
-        if (this.healthCheckRunning) return { staleChanged, skipped: 'a health check is already running in this process' };
-        this.healthCheckRunning = true;
-        try {
-          const checked = await this.health.checkAllForSystem();
-          const reconciled = await this.schedules.reconcileAll();
-          return { staleChanged, ...checked, ...reconciled };
-        } finally {
-          this.healthCheckRunning = false;
-        }
-      }
-      default:
-        throw new UnrecoverableError(`No processor for job name ${job.name}`);
+  private async healthCheck(): Promise<Record<string, unknown>> {
+    // Staleness needs no vendor call: stored at every tick, even while a slow pass is still running.
+    const staleChanged = await this.health.refreshStaleness();
+    // One pass at a time per process: overlapping passes would fill every worker slot and starve sync ticks.
+    if (this.healthCheckRunning) return { staleChanged, skipped: 'a health check is already running in this process' };
+    this.healthCheckRunning = true;
+    try {
+      const checked = await this.health.checkAllForSystem();
+      const reconciled = await this.schedules.reconcileAll();
+      return { staleChanged, ...checked, ...reconciled };
+    } finally {
+      this.healthCheckRunning = false;
     }
   }
 
@@ -104,9 +93,5 @@ export class ScheduleWorker implements OnApplicationBootstrap, BeforeApplication
       targetType: 'integration', targetId: integrationId, details: { ...result },
     });
     return result;
-  }
-
-  async beforeApplicationShutdown(): Promise<void> {
-    await this.queueWorker.close();
   }
 }

@@ -164,7 +164,7 @@ export class SyncRunnerService {
       status, finishedAt, progress: job.progress, errorCode: error?.code ?? null, errorMessage: error?.message.slice(0, 500) ?? null,
     });
     if (status === 'succeeded' || status === 'partially_succeeded') {
-      await this.jobs.manager.query('UPDATE integrations SET last_synced_at = $2, health_status = $3, last_error = NULL WHERE id = $1', [job.integrationId, finishedAt, 'healthy']);
+      await this.integrations.markSynced(job.integrationId, finishedAt);
     } else if (status === 'failed') {
       await this.integrations.setHealth(job.integrationId, false, error?.message ?? 'Sync failed', false);
     }

@@ -1,11 +1,11 @@
-import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
+import { Inject, Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import { DelayedError, Job, UnrecoverableError } from 'bullmq';
 import { APP_ENV } from '../../config/config.module';
 import type { AppEnv } from '../../config/env';
 import { DomainException } from '../../common/domain-exception';
 import { ProviderException } from '../../providers/provider.exception';
 import { JobName, QueueName, SYNC_JOB_ATTEMPTS, SyncJobData } from '../../queue/queue.constants';
-import { QueueWorker } from '../../queue/queue-worker';
+import { JobProcessors } from '../../queue/job-processors';
 import { SyncRunnerService } from './sync-runner.service';
 
 /** A failure's code and a message safe for the job row, Redis and logs (no PHI, no internals). */
@@ -17,31 +17,35 @@ function describe(error: unknown): { code: string; message: string; permanent: b
 }
 
 /**
- * The `sync-jobs` BullMQ worker, started only when `APP_ROLE` is `all` or `worker`.
+ * Processor of `run-sync` jobs on the `sync-jobs` queue (see JobProcessors; taken only when `APP_ROLE` is `all` or `worker`).
  * Temporary failures are thrown again so BullMQ retries after 2 s, 4 s, 8 s; permanent ones
  * fail the job at once (`UnrecoverableError`). On SIGTERM it stops taking jobs, lets the
  * running batch commit, moves the job back to the queue (no attempt spent) and closes.
  */
 @Injectable()
-export class SyncWorker implements OnApplicationBootstrap, BeforeApplicationShutdown {
+export class SyncWorker implements OnModuleInit {
   private readonly logger = new Logger(SyncWorker.name);
-  private readonly queueWorker = new QueueWorker<SyncJobData>(QueueName.SYNC_JOBS, this.logger);
   private stopping = false;
 
   constructor(
     @Inject(APP_ENV) private readonly env: AppEnv,
+    private readonly processors: JobProcessors,
     private readonly runner: SyncRunnerService,
   ) {}
 
-  onApplicationBootstrap(): void {
+  onModuleInit(): void {
     // A killed worker's job is taken over after one lock period (at-least-once: the runner resumes from its checkpoint).
-    this.queueWorker.start(this.env, (job, token) => this.process(job, token), {
+    this.processors.configure(QueueName.SYNC_JOBS, {
       concurrency: 2, lockDuration: this.env.syncLockDurationMs, stalledInterval: this.env.syncLockDurationMs, maxStalledCount: 3,
+    });
+    this.processors.register<SyncJobData>(JobName.RUN_SYNC, (job, token) => this.process(job, token));
+    // Before the workers close: the running batch commits and the job goes back to the queue.
+    this.processors.onStop(() => {
+      this.stopping = true;
     });
   }
 
   private async process(job: Job<SyncJobData>, token?: string): Promise<void> {
-    if (job.name !== JobName.RUN_SYNC) throw new UnrecoverableError(`No processor for job name ${job.name}`);
     const { syncJobId } = job.data;
     try {
       const outcome = await this.runner.run(syncJobId, { stopReason: () => (this.stopping ? 'shutdown' : null) });
@@ -62,10 +66,5 @@ export class SyncWorker implements OnApplicationBootstrap, BeforeApplicationShut
       if (failure.permanent) throw new UnrecoverableError(failure.code);
       throw new Error(failure.code);
     }
-  }
-
-  async beforeApplicationShutdown(): Promise<void> {
-    this.stopping = true;
-    await this.queueWorker.close();
   }
 }

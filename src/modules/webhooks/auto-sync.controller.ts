@@ -6,7 +6,7 @@ import { WebhookEndpointsService } from './webhook-endpoints.service';
 import { webhookDto } from './webhooks.controller';
 
 /**
- * "Set up auto-sync": for a vendor that registers webhook endpoints through its API (NexHealth),
+ * "Set up auto-sync": for a vendor whose webhook capability can `register` endpoints through its API,
  * registers our receiver URL and subscribes to the vendor's change events, and stores the
  * configuration with the secret the vendor issued. `DELETE` removes both.
  */

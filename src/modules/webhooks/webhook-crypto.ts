@@ -1,9 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { randomBytes } from 'node:crypto';
 import { APP_ENV } from '../../config/config.module';
 import type { AppEnv } from '../../config/env';
 import { Cipher, deriveKey } from '../../common/crypto';
-import { WebhookScheme } from '../../providers/provider-adapter';
 
 /**
  * Encryption of webhook secrets and payloads, each with its own derived key and bound to its
@@ -34,10 +32,4 @@ export class WebhookCrypto {
   openPayload(deliveryRowId: string, data: Buffer): Buffer {
     return this.payloads.decrypt(data, `webhook-delivery:${deliveryRowId}`);
   }
-}
-
-/** A fresh secret in the scheme's format (`whsec_` + 32 random bytes in base64, or 64 hex characters); null when the scheme has none. */
-export function generateSecret(scheme: WebhookScheme): string | null {
-  if (scheme === 'opendental-api-events') return null;
-  return scheme === 'standard-webhooks' ? `whsec_${randomBytes(32).toString('base64')}` : randomBytes(32).toString('hex');
 }

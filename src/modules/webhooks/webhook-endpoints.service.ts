@@ -9,7 +9,7 @@ import { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity
 import { decodeCursor, Page, toPage } from '../../common/pagination';
 import { APP_ENV } from '../../config/config.module';
 import type { AppEnv } from '../../config/env';
-import { ProviderAdapter, WEBHOOK_SCHEMES, WebhookScheme } from '../../providers/provider-adapter';
+import { ProviderAdapter, WebhookCapability } from '../../providers/provider-adapter';
 import { ProviderRegistryService } from '../../providers/provider-registry.service';
 import { WebhookJobData } from '../../queue/queue.constants';
 import { WEBHOOK_QUEUE } from '../../queue/queue.module';
@@ -17,19 +17,23 @@ import { AuditService } from '../audit/audit.service';
 import { Actor, IntegrationsService } from '../integrations/integrations.service';
 import { WebhookCreateDto } from './dtos/webhook.dto';
 import { enqueueDelivery } from './webhook-queue';
-import { generateSecret, WebhookCrypto } from './webhook-crypto';
+import { WebhookCrypto } from './webhook-crypto';
 import { WebhookDelivery, WebhookDeliveryStatus } from './webhook-delivery.entity';
 import { WebhookEndpoint } from './webhook-endpoint.entity';
 import { WebhookReceiverService } from './webhook-receiver.service';
 import { WebhookException, WebhookExceptionCode } from './webhook.exception';
-import { standardWebhooksKey } from './verifiers';
+import { WebhookSchemesService } from './webhook-schemes.service';
 
 /** Default grace period of the previous secret after a rotation. */
 export const DEFAULT_ROTATION_GRACE_SECONDS = 86_400;
 
-/** The vendor registers webhook endpoints through its API (and issues their secrets). */
-function registersAtVendor(adapter: ProviderAdapter): boolean {
-  return !!adapter.descriptor.capabilities.registerWebhooks && !!adapter.registerWebhook;
+/** The adapter's webhook capability when the vendor registers endpoints through its API (and issues their secrets). */
+function registration(adapter: ProviderAdapter): { descriptor: WebhookCapability['descriptor']; register: NonNullable<WebhookCapability['register']> } | null {
+  const hooks = adapter.webhooks;
+  const register = hooks?.register;
+  if (!hooks || !register) return null;
+  // Called on the capability object itself, so a capability written as a class keeps its `this`.
+  return { descriptor: hooks.descriptor, register: (ctx, request) => register.call(hooks, ctx, request) };
 }
 
 function alreadyConfigured(): WebhookException {
@@ -58,6 +62,7 @@ export class WebhookEndpointsService {
     private readonly audit: AuditService,
     private readonly httpHost: HttpAdapterHost,
     private readonly receiver: WebhookReceiverService,
+    private readonly schemes: WebhookSchemesService,
     @Inject(APP_ENV) private readonly env: AppEnv,
   ) {}
 
@@ -79,30 +84,31 @@ export class WebhookEndpointsService {
   async create(dto: WebhookCreateDto, actor: Actor): Promise<{ endpoint: WebhookEndpoint; secret: string | null }> {
     const integration = await this.integrations.get(actor.organizationId, dto.integrationId);
     const adapter = this.registry.get(integration.vendor);
-    const hooks = adapter.descriptor.webhooks;
-    if (!adapter.descriptor.capabilities.webhooks || !hooks || !adapter.parseWebhook || !adapter.fetchRecords) {
+    if (!adapter.webhooks) {
       throw new WebhookException(WebhookExceptionCode.NOT_SUPPORTED, `Vendor ${integration.vendor} does not send webhooks`);
     }
+    const hooks = adapter.webhooks.descriptor;
     const unknown = dto.events.filter((e) => !hooks.events.includes(e));
     if (unknown.length) throw invalid('events', `events must be among: ${hooks.events.join(', ')}`);
-    const scheme = (dto.signatureAlgorithm ?? hooks.defaultScheme) as WebhookScheme;
-    if (!WEBHOOK_SCHEMES.includes(scheme) || !hooks.schemes.includes(scheme)) throw invalid('signatureAlgorithm', `signatureAlgorithm must be one of: ${hooks.schemes.join(', ')}`);
-    const registers = registersAtVendor(adapter);
+    const scheme = dto.signatureAlgorithm ?? hooks.defaultScheme;
+    if (!hooks.schemes.includes(scheme) || !this.schemes.resolve(scheme)) throw invalid('signatureAlgorithm', `signatureAlgorithm must be one of: ${hooks.schemes.join(', ')}`);
+    const registrar = registration(adapter);
+    const registers = registrar !== null;
     if (registers && dto.secret !== undefined) throw invalid('secret', `secret is issued by ${integration.vendor} when the endpoint is registered there; omit it`);
     this.checkSecret(scheme, dto.secret);
     if (await this.endpoints.exists({ where: { integrationId: integration.id } })) throw alreadyConfigured();
     // A vendor that registers endpoints through its API issues the secret itself.
-    let secret = dto.secret ?? generateSecret(scheme);
-    let registration: WebhookEndpoint['vendorRegistration'] = null;
-    if (registers) {
+    let secret = dto.secret ?? this.schemes.generateSecret(scheme);
+    let made: WebhookEndpoint['vendorRegistration'] = null;
+    if (registrar) {
       if (!this.env.publicBaseUrl && this.env.nodeEnv === 'production') {
         throw new WebhookException(WebhookExceptionCode.NOT_SUPPORTED, `Set PUBLIC_BASE_URL to the address ${integration.vendor} can reach this service at before registering webhooks there`);
       }
-      const { adapter: a, ctx } = await this.integrations.adapterFor(integration);
+      const { ctx } = await this.integrations.adapterFor(integration);
       const targetUrl = this.receiverUrl(integration.id);
-      const made = await a.registerWebhook!(ctx, { targetUrl, events: dto.events });
-      secret = made.secret;
-      registration = { vendorEndpointId: made.vendorEndpointId, subscriptionIds: made.subscriptionIds, targetUrl };
+      const registered = await registrar.register(ctx, { targetUrl, events: dto.events });
+      secret = registered.secret;
+      made = { vendorEndpointId: registered.vendorEndpointId, subscriptionIds: registered.subscriptionIds, targetUrl };
     }
     const id = randomUUID();
     try {
@@ -111,7 +117,7 @@ export class WebhookEndpointsService {
           `INSERT INTO webhook_endpoints (id, organization_id, integration_id, events, signature_algorithm, signature_header, delivery_id_header, secret_ciphertext, vendor_registration)
            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT (integration_id) DO NOTHING RETURNING id`,
           [id, actor.organizationId, integration.id, dto.events, scheme, dto.signatureHeader?.toLowerCase() ?? null, dto.deliveryIdHeader?.toLowerCase() ?? null,
-            secret === null ? null : this.crypto.sealSecret(id, 'current', secret), registration],
+            secret === null ? null : this.crypto.sealSecret(id, 'current', secret), made],
         );
         if (!inserted.length) throw alreadyConfigured();
         await this.audit.record({
@@ -122,7 +128,7 @@ export class WebhookEndpointsService {
       });
     } catch (error) {
       // Nothing half-written: what was registered at the vendor goes again (best effort).
-      if (registration) await this.unregister(integration.id, actor.organizationId, registration).catch(() => undefined);
+      if (made) await this.unregister(integration.id, actor.organizationId, made).catch(() => undefined);
       throw error;
     }
     this.receiver.forget(integration.id);
@@ -137,10 +143,11 @@ export class WebhookEndpointsService {
   async enableAutoSync(integrationId: string, events: string[] | undefined, actor: Actor): Promise<WebhookEndpoint> {
     const integration = await this.integrations.get(actor.organizationId, integrationId);
     const adapter = this.registry.get(integration.vendor);
-    if (!registersAtVendor(adapter) || !adapter.descriptor.webhooks) {
+    const registrar = registration(adapter);
+    if (!registrar) {
       throw new WebhookException(WebhookExceptionCode.NOT_SUPPORTED, `Vendor ${integration.vendor} cannot register webhook endpoints; configure them with POST /api/v1/sync/webhooks`);
     }
-    return (await this.create({ integrationId, events: events ?? adapter.descriptor.webhooks.events }, actor)).endpoint;
+    return (await this.create({ integrationId, events: events ?? registrar.descriptor.events }, actor)).endpoint;
   }
 
   /** Removes auto-sync: the integration's configuration, at the vendor first. @throws 404 when there is none. */
@@ -158,14 +165,17 @@ export class WebhookEndpointsService {
   private async unregister(integrationId: string, organizationId: string, registration: NonNullable<WebhookEndpoint['vendorRegistration']>): Promise<void> {
     const integration = await this.integrations.get(organizationId, integrationId);
     const { adapter, ctx } = await this.integrations.adapterFor(integration);
-    if (!adapter.unregisterWebhook) return;
-    await adapter.unregisterWebhook(ctx, { vendorEndpointId: registration.vendorEndpointId, subscriptionIds: registration.subscriptionIds });
+    if (!adapter.webhooks?.unregister) return;
+    await adapter.webhooks.unregister(ctx, { vendorEndpointId: registration.vendorEndpointId, subscriptionIds: registration.subscriptionIds });
   }
 
-  private checkSecret(scheme: WebhookScheme, secret: string | undefined): void {
+  /** A caller-given secret must suit the scheme: refused when the scheme checks a credential, else in the scheme's format. */
+  private checkSecret(scheme: string, secret: string | undefined): void {
     if (secret === undefined) return;
-    if (scheme === 'opendental-api-events') throw invalid('secret', 'secret is not used by opendental-api-events (the customer key in Authorization is checked)');
-    if (scheme === 'standard-webhooks' && !standardWebhooksKey(secret)) throw invalid('secret', 'secret must be whsec_ followed by base64');
+    const source = this.schemes.resolve(scheme)?.secret;
+    if (source?.source === 'credential') throw invalid('secret', `secret is not used by ${scheme} (the integration's ${source.field} credential is checked)`);
+    const problem = source?.check?.(secret);
+    if (problem) throw invalid('secret', problem);
   }
 
   list(organizationId: string): Promise<WebhookEndpoint[]> {
@@ -199,7 +209,7 @@ export class WebhookEndpointsService {
 
   /**
    * Issues a new secret; the current one keeps verifying for `graceSeconds` (default 24 h).
-   * @throws 404; 400 for opendental-api-events (its key is the office's customer key).
+   * @throws 404; 400 for a scheme whose key is one of the integration's credentials (rotated at the vendor).
    */
   async rotate(id: string, graceSeconds: number | undefined, actor: Actor): Promise<{ endpoint: WebhookEndpoint; secret: string }> {
     const endpoint = await this.endpoints.createQueryBuilder('e').addSelect('e.secretCiphertext')
@@ -208,9 +218,9 @@ export class WebhookEndpointsService {
     if (endpoint.vendorRegistration) {
       throw new WebhookException(WebhookExceptionCode.NOT_SUPPORTED, 'The vendor issued this secret; delete the configuration and register it again for a new one');
     }
-    const secret = generateSecret(endpoint.signatureAlgorithm as WebhookScheme);
+    const secret = this.schemes.generateSecret(endpoint.signatureAlgorithm);
     if (!secret || !endpoint.secretCiphertext) {
-      throw new WebhookException(WebhookExceptionCode.NOT_SUPPORTED, 'This scheme has no secret of ours to rotate (rotate the customer key at the vendor)');
+      throw new WebhookException(WebhookExceptionCode.NOT_SUPPORTED, "This scheme has no secret of ours to rotate (it checks one of the integration's credentials: rotate that at the vendor)");
     }
     const previous = this.crypto.openSecret(id, 'current', endpoint.secretCiphertext);
     const expires = new Date(Date.now() + (graceSeconds ?? DEFAULT_ROTATION_GRACE_SECONDS) * 1000);

@@ -7,7 +7,6 @@ import { PG_POOL } from '../../database/database.module';
 import { CanonicalRecord, RESOURCE_ORDER, ResourceType } from '../../providers/provider-adapter';
 import { ProviderException, ProviderExceptionCode } from '../../providers/provider.exception';
 import { AuditService } from '../audit/audit.service';
-import { Integration } from '../integrations/integration.entity';
 import { IntegrationsService } from '../integrations/integrations.service';
 import { RecordWriter } from '../records/record-writer';
 import { WebhookCrypto } from './webhook-crypto';
@@ -19,7 +18,7 @@ export type ProcessOutcome = { status: 'skipped' | 'succeeded'; changed: number 
 
 /**
  * Processes one stored delivery: claims it (`pending` → `processing`, so a duplicate job is a
- * no-op; a claim older than 5 minutes is taken over after a crash), decrypts it, asks the adapter for the changed ids (`parseWebhook`), fetches the
+ * no-op; a claim older than 5 minutes is taken over after a crash), decrypts it, asks the adapter's webhook capability for the changed ids (`parse`), fetches the
  * current records from the vendor (`fetchRecords`) and upserts them with the RecordWriter in
  * one transaction, patients before the records that point at them. Temporary vendor failures
  * go back to `pending` for the queue's backoff unless it is the last attempt; the rest end `failed`.
@@ -29,7 +28,6 @@ export class WebhookProcessorService {
   constructor(
     @InjectRepository(WebhookDelivery) private readonly deliveries: Repository<WebhookDelivery>,
     @InjectRepository(WebhookEndpoint) private readonly endpoints: Repository<WebhookEndpoint>,
-    @InjectRepository(Integration) private readonly integrationsRepo: Repository<Integration>,
     @Inject(PG_POOL) private readonly pool: Pool,
     private readonly integrations: IntegrationsService,
     private readonly writer: RecordWriter,
@@ -73,18 +71,19 @@ export class WebhookProcessorService {
 
   private async apply(delivery: WebhookDelivery): Promise<number> {
     const endpoint = await this.endpoints.findOne({ where: { id: delivery.endpointId } });
-    const integration = await this.integrationsRepo.findOne({ where: { id: delivery.integrationId } });
+    const integration = await this.integrations.findForSystem(delivery.integrationId);
     if (!endpoint || !integration) throw new ProviderException(ProviderExceptionCode.NOT_FOUND, 'The integration or its webhook configuration was deleted', { temporary: false });
     const { adapter, ctx } = await this.integrations.adapterFor(integration);
-    if (!adapter.parseWebhook || !adapter.fetchRecords) {
+    const hooks = adapter.webhooks;
+    if (!hooks) {
       throw new ProviderException(ProviderExceptionCode.UNSUPPORTED, `Vendor ${integration.vendor} does not process webhooks`, { temporary: false });
     }
     const body = this.crypto.openPayload(delivery.id, delivery.payloadCiphertext);
-    const changes = adapter.parseWebhook(ctx, { deliveryId: delivery.deliveryId, body })
+    const changes = hooks.parse(ctx, { deliveryId: delivery.deliveryId, body })
       .filter((c) => endpoint.events.includes(c.resource) && c.externalIds.length);
     const byResource = new Map<ResourceType, CanonicalRecord[]>();
     for (const change of changes) {
-      const records = await adapter.fetchRecords(ctx, change.resource, [...new Set(change.externalIds)]);
+      const records = await hooks.fetchRecords(ctx, change.resource, [...new Set(change.externalIds)]);
       byResource.set(change.resource, [...(byResource.get(change.resource) ?? []), ...records]);
     }
     let changed = 0;

@@ -18,7 +18,7 @@ export class WebhookReceiverController {
   @Post(':integrationId')
   @ApiOperation({
     summary: 'Receive a signed webhook from a vendor',
-    description: "Verified with the integration's scheme (Standard Webhooks, HMAC-SHA256/512, OpenDental API Events); stored, then processed on a queue. 401 when verification fails; 413 above 1 MB.",
+    description: "Verified with the integration's scheme (Standard Webhooks, HMAC-SHA256/512, or a scheme of the vendor's own); stored, then processed on a queue. 401 when verification fails; 413 above 1 MB.",
   })
   @ApiAcceptedResponse({ type: WebhookAckDto, description: 'Stored and queued.' })
   @ApiOkResponse({ type: WebhookAckDto, description: 'Already received (replay): nothing done again.' })

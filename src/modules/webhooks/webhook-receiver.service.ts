@@ -3,16 +3,16 @@ import { InjectRepository } from '@nestjs/typeorm';
 import { Queue } from 'bullmq';
 import { createHash, randomUUID } from 'node:crypto';
 import { Repository } from 'typeorm';
-import { WebhookScheme } from '../../providers/provider-adapter';
+import { WebhookSchemeDefinition } from '../../providers/webhook-verifier';
 import { WebhookJobData } from '../../queue/queue.constants';
 import { WEBHOOK_QUEUE } from '../../queue/queue.module';
-import { Integration } from '../integrations/integration.entity';
 import { IntegrationsService } from '../integrations/integrations.service';
 import { DeliveryEnqueuer, enqueueDelivery } from './webhook-queue';
 import { WebhookCrypto } from './webhook-crypto';
 import { WebhookEndpoint } from './webhook-endpoint.entity';
 import { WebhookException } from './webhook.exception';
-import { VERIFIERS, WebhookRequest } from './verifiers';
+import { WebhookRequest } from './verifiers';
+import { WebhookSchemesService } from './webhook-schemes.service';
 
 /** Largest accepted body: the raw parser answers 413 above it, before any HMAC work (see bootstrap.ts). */
 export const WEBHOOK_BODY_LIMIT_BYTES = 1024 * 1024;
@@ -71,10 +71,10 @@ export class WebhookReceiverService {
 
   constructor(
     @InjectRepository(WebhookEndpoint) private readonly endpoints: Repository<WebhookEndpoint>,
-    @InjectRepository(Integration) private readonly integrationsRepo: Repository<Integration>,
     @Inject(WEBHOOK_QUEUE) private readonly queue: Queue<WebhookJobData>,
     private readonly integrations: IntegrationsService,
     private readonly crypto: WebhookCrypto,
+    private readonly schemes: WebhookSchemesService,
   ) {
     this.enqueuer = new DeliveryEnqueuer(queue);
   }
@@ -89,9 +89,14 @@ export class WebhookReceiverService {
     if (!UUID.test(integrationId)) throw WebhookException.unauthorized();
     const endpoint = await this.findEndpoint(integrationId);
     if (!endpoint) throw WebhookException.unauthorized();
-    const scheme = endpoint.signatureAlgorithm as WebhookScheme;
-    const secrets = await this.activeSecrets(endpoint, scheme);
-    const result = VERIFIERS[scheme].verify(request, {
+    const scheme = endpoint.signatureAlgorithm;
+    const definition = this.schemes.resolve(scheme);
+    if (!definition) {
+      this.logger.warn({ integrationId, scheme }, 'webhook rejected: no adapter defines its scheme');
+      throw WebhookException.unauthorized();
+    }
+    const secrets = await this.activeSecrets(endpoint, definition);
+    const result = definition.verifier.verify(request, {
       secrets, signatureHeader: endpoint.signatureHeader, deliveryIdHeader: endpoint.deliveryIdHeader,
     });
     if (!result.ok) {
@@ -159,13 +164,17 @@ export class WebhookReceiverService {
     };
   }
 
-  /** Current secret, plus the previous one while its grace period lasts; for OpenDental API Events, the integration's customer key. */
-  private async activeSecrets(endpoint: ReceivingEndpoint, scheme: WebhookScheme): Promise<string[]> {
-    if (scheme === 'opendental-api-events') {
-      const integration = await this.integrationsRepo.findOne({ where: { id: endpoint.integrationId } });
+  /**
+   * Current secret, plus the previous one while its grace period lasts; for a scheme keyed by a
+   * credential (its definition says which), that credential of the integration.
+   */
+  private async activeSecrets(endpoint: ReceivingEndpoint, definition: WebhookSchemeDefinition): Promise<string[]> {
+    if (definition.secret.source === 'credential') {
+      const integration = await this.integrations.findForSystem(endpoint.integrationId);
       if (!integration) return [];
       const { ctx } = await this.integrations.adapterFor(integration);
-      return ctx.credentials.customerKey ? [ctx.credentials.customerKey] : [];
+      const key = ctx.credentials[definition.secret.field];
+      return key ? [key] : [];
     }
     const secrets: string[] = [];
     if (endpoint.secretCiphertext) secrets.push(this.crypto.openSecret(endpoint.id, 'current', endpoint.secretCiphertext));

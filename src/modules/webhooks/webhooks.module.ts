@@ -1,7 +1,6 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { AuditModule } from '../audit/audit.module';
-import { Integration } from '../integrations/integration.entity';
 import { IntegrationsModule } from '../integrations/integrations.module';
 import { RecordsModule } from '../records/records.module';
 import { AutoSyncController } from './auto-sync.controller';
@@ -12,13 +11,14 @@ import { WebhookEndpointsService } from './webhook-endpoints.service';
 import { WebhookProcessorService } from './webhook-processor.service';
 import { WebhookReceiverController } from './webhook-receiver.controller';
 import { WebhookReceiverService } from './webhook-receiver.service';
+import { WebhookSchemesService } from './webhook-schemes.service';
 import { WebhooksController } from './webhooks.controller';
 import { WebhooksWorker } from './webhooks.worker';
 
 /** Inbound webhooks: verification, durable storage, processing on the `webhook-processing` queue. Vendor-neutral. */
 @Module({
-  imports: [TypeOrmModule.forFeature([WebhookEndpoint, WebhookDelivery, Integration]), IntegrationsModule, RecordsModule, AuditModule],
+  imports: [TypeOrmModule.forFeature([WebhookEndpoint, WebhookDelivery]), IntegrationsModule, RecordsModule, AuditModule],
   controllers: [WebhooksController, AutoSyncController, WebhookReceiverController],
-  providers: [WebhookCrypto, WebhookEndpointsService, WebhookReceiverService, WebhookProcessorService, WebhooksWorker],
+  providers: [WebhookCrypto, WebhookSchemesService, WebhookEndpointsService, WebhookReceiverService, WebhookProcessorService, WebhooksWorker],
 })
 export class WebhooksModule {}

@@ -1,32 +1,29 @@
-import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
+import { Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import { Job, UnrecoverableError } from 'bullmq';
-import { APP_ENV } from '../../config/config.module';
-import type { AppEnv } from '../../config/env';
+import { JobProcessors } from '../../queue/job-processors';
 import { JobName, QueueName, WEBHOOK_JOB_ATTEMPTS, WebhookJobData } from '../../queue/queue.constants';
-import { QueueWorker } from '../../queue/queue-worker';
 import { WebhookProcessorService } from './webhook-processor.service';
 
 /**
- * The `webhook-processing` BullMQ worker (APP_ROLE `all` or `worker`): processes stored
+ * Processor of `process-webhook` jobs on the `webhook-processing` queue (see JobProcessors): processes stored
  * deliveries, retrying temporary failures with exponential backoff (1 s, 2 s, 4 s, …).
  * Exhausted deliveries stay `failed` in Postgres and can be replayed. Only codes reach Redis.
  */
 @Injectable()
-export class WebhooksWorker implements OnApplicationBootstrap, BeforeApplicationShutdown {
+export class WebhooksWorker implements OnModuleInit {
   private readonly logger = new Logger(WebhooksWorker.name);
-  private readonly queueWorker = new QueueWorker<WebhookJobData>(QueueName.WEBHOOK_PROCESSING, this.logger);
 
   constructor(
-    @Inject(APP_ENV) private readonly env: AppEnv,
+    private readonly processors: JobProcessors,
     private readonly processor: WebhookProcessorService,
   ) {}
 
-  onApplicationBootstrap(): void {
-    this.queueWorker.start(this.env, (job) => this.process(job), { concurrency: 4 });
+  onModuleInit(): void {
+    this.processors.configure(QueueName.WEBHOOK_PROCESSING, { concurrency: 4 });
+    this.processors.register<WebhookJobData>(JobName.PROCESS_WEBHOOK, (job) => this.process(job));
   }
 
   private async process(job: Job<WebhookJobData>): Promise<void> {
-    if (job.name !== JobName.PROCESS_WEBHOOK) throw new UnrecoverableError(`No processor for job name ${job.name}`);
     const last = job.attemptsMade + 1 >= (job.opts.attempts ?? WEBHOOK_JOB_ATTEMPTS);
     const outcome = await this.processor.process(job.data.deliveryId, last);
     if (outcome.status === 'retry') {
@@ -34,9 +31,5 @@ export class WebhooksWorker implements OnApplicationBootstrap, BeforeApplication
       throw new Error(outcome.code);
     }
     if (outcome.status === 'failed') throw new UnrecoverableError(outcome.code);
-  }
-
-  async beforeApplicationShutdown(): Promise<void> {
-    await this.queueWorker.close();
   }
 }

@@ -4,7 +4,7 @@ import { REDIS } from '../../queue/queue.module';
 import { RequestAborted } from '../common/retry';
 import { SharedThrottle } from '../common/shared-throttle';
 import {
-  AdapterContext, CanonicalRecord, ConnectionTestResult, ProviderAdapter, ReadBatch, ReadRequest, ResourceType, VendorDescriptor, WebhookChange, WebhookDeliveryPayload,
+  AdapterContext, CanonicalRecord, ConnectionTestResult, ProviderAdapter, ReadBatch, ReadRequest, ResourceType, VendorDescriptor, WebhookCapability,
 } from '../provider-adapter';
 import { ProviderException, ProviderExceptionCode } from '../provider.exception';
 import { mapNexAppointment } from './appointment.mapper';
@@ -14,7 +14,7 @@ import { mapNexPatient, NexPatientJson } from './patient.mapper';
 import { DEFAULT_CLIENT_LIMITS, NexHealthClientLimits } from './rate-limits';
 import { readResource } from './resource-reads';
 import { NexHealthTokenCache } from './token-cache';
-import { NEXHEALTH_WEBHOOKS, parseNexHealthWebhook, registerNexHealthWebhook, unregisterNexHealthWebhook } from './webhooks';
+import { NEXHEALTH_SCHEMES, NEXHEALTH_WEBHOOKS, parseNexHealthWebhook, registerNexHealthWebhook, unregisterNexHealthWebhook } from './webhooks';
 
 /** Injection token of {@link NexHealthAdapterOptions} (optional). */
 export const NEXHEALTH_ADAPTER_OPTIONS = Symbol('NEXHEALTH_ADAPTER_OPTIONS');
@@ -45,12 +45,7 @@ const DESCRIPTOR: VendorDescriptor = {
   capabilities: {
     resources: RESOURCES,
     incremental: ['providers', 'locations', 'patients', 'coverages', 'appointments', 'balances'],
-    webhooks: true,
-    writeBack: false,
-    listDatabases: false,
-    registerWebhooks: true,
   },
-  webhooks: NEXHEALTH_WEBHOOKS,
   configSchema: NEXHEALTH_CONFIG_SCHEMA,
   credentialFields: [{ name: 'apiKey', label: 'API key', description: 'The NexHealth API key (sandbox or production).', required: true }],
 };
@@ -67,6 +62,21 @@ const DESCRIPTOR: VendorDescriptor = {
 @Injectable()
 export class NexHealthAdapter implements ProviderAdapter {
   readonly descriptor = DESCRIPTOR;
+
+  /**
+   * NexHealth webhooks: its own signature scheme (nexhealth.verifier.ts), patient and appointment
+   * ids of a delivery (webhooks.ts), current records fetched one by one, and registration of
+   * the endpoint and its subscriptions at NexHealth (which issues the secret).
+   */
+  readonly webhooks: WebhookCapability = {
+    descriptor: NEXHEALTH_WEBHOOKS,
+    schemes: NEXHEALTH_SCHEMES,
+    parse: (_ctx, delivery) => parseNexHealthWebhook(delivery.body),
+    fetchRecords: (ctx, resource, externalIds) => this.fetchRecords(ctx, resource, externalIds),
+    register: async (ctx, request) => registerNexHealthWebhook(this.client(ctx, withDefaults(ctx.config)), withDefaults(ctx.config).subdomain, request),
+    unregister: async (ctx, ref) => unregisterNexHealthWebhook(this.client(ctx, withDefaults(ctx.config)), ref),
+  };
+
   private readonly options: NexHealthAdapterOptions;
   private readonly throttle: SharedThrottle;
   private readonly tokens = new NexHealthTokenCache();
@@ -118,17 +128,12 @@ export class NexHealthAdapter implements ProviderAdapter {
     }
   }
 
-  /** Patient and appointment ids of a delivery (webhooks.ts). @throws ProviderException BAD_REQUEST (permanent). */
-  parseWebhook(_ctx: AdapterContext, delivery: WebhookDeliveryPayload): WebhookChange[] {
-    return parseNexHealthWebhook(delivery.body);
-  }
-
   /**
    * Current patients (GET /patients/{id}) or appointments (GET /appointments/{id}), one request
    * per id under the shared limits; ids NexHealth no longer knows (404) are left out.
    * @throws ProviderException (temporary: rate-limited or unreachable; UNSUPPORTED for other resources).
    */
-  async fetchRecords(ctx: AdapterContext, resource: ResourceType, externalIds: string[]): Promise<CanonicalRecord[]> {
+  private async fetchRecords(ctx: AdapterContext, resource: ResourceType, externalIds: string[]): Promise<CanonicalRecord[]> {
     if (resource !== 'patients' && resource !== 'appointments') throw new ProviderException(ProviderExceptionCode.UNSUPPORTED, `NexHealth webhooks carry no ${resource}`, { temporary: false });
     const config = withDefaults(ctx.config);
     const client = this.client(ctx, config);
@@ -146,21 +151,5 @@ export class NexHealthAdapter implements ProviderAdapter {
       }
     }
     return records;
-  }
-
-  /**
-   * Creates a NexHealth webhook endpoint for `targetUrl` and subscribes it: `patients` →
-   * patient_created, patient_updated; `appointments` → appointment_created, appointment_updated,
-   * appointment_insertion. Returns NexHealth's endpoint id, its `secret_key` and the subscription ids.
-   * @throws ProviderException (INVALID_CONFIG unknown event; BAD_REQUEST NexHealth refused the URL; temporary ones).
-   */
-  registerWebhook(ctx: AdapterContext, request: { targetUrl: string; events: string[] }): Promise<{ vendorEndpointId: string; secret: string; subscriptionIds: string[] }> {
-    const config = withDefaults(ctx.config);
-    return registerNexHealthWebhook(this.client(ctx, config), config.subdomain, request);
-  }
-
-  /** Deletes the subscriptions and the endpoint registerWebhook made (already gone = done). @throws ProviderException. */
-  unregisterWebhook(ctx: AdapterContext, ref: { vendorEndpointId: string; subscriptionIds: string[] }): Promise<void> {
-    return unregisterNexHealthWebhook(this.client(ctx, withDefaults(ctx.config)), ref);
   }
 }

@@ -1,12 +1,27 @@
-import { ResourceType, WebhookChange, WebhookDescriptor } from '../provider-adapter';
+import { randomBytes } from 'node:crypto';
+import { ResourceType, WebhookChange, WebhookDescriptor, WebhookRegistration } from '../provider-adapter';
 import { ProviderException, ProviderExceptionCode } from '../provider.exception';
+import { WebhookSchemeDefinition } from '../webhook-verifier';
 import { NexHealthClient } from './http-client';
+import { NexHealthVerifier } from './nexhealth.verifier';
 
-/** NexHealth signs with its own scheme (verifiers/nexhealth.verifier.ts); the hub's events are our resource names. */
+/** Name of NexHealth's own signature scheme. */
+export const NEXHEALTH_SCHEME = 'nexhealth';
+
+/** NexHealth signs with its own scheme (nexhealth.verifier.ts); the hub's events are our resource names. */
 export const NEXHEALTH_WEBHOOKS: WebhookDescriptor = {
-  defaultScheme: 'nexhealth',
-  schemes: ['nexhealth'],
+  defaultScheme: NEXHEALTH_SCHEME,
+  schemes: [NEXHEALTH_SCHEME],
   events: ['patients', 'appointments'],
+};
+
+/**
+ * The scheme NexHealth's webhook capability declares. Its secret is stored on the webhook
+ * configuration: NexHealth issues it (`secret_key`) when the endpoint is registered there;
+ * `generate` (64 hex characters) only serves a configuration made without registration.
+ */
+export const NEXHEALTH_SCHEMES: Record<string, WebhookSchemeDefinition> = {
+  [NEXHEALTH_SCHEME]: { verifier: new NexHealthVerifier(), secret: { source: 'endpoint', generate: () => randomBytes(32).toString('hex') } },
 };
 
 /** The NexHealth subscriptions behind each hub event (§3 Webhooks). Cancellations arrive as appointment_updated. */
@@ -63,7 +78,7 @@ export function parseNexHealthWebhook(body: Buffer): WebhookChange[] {
  * deleted again and the error rethrown.
  * @throws ProviderException INVALID_CONFIG for an unknown event; vendor errors as the client raises them.
  */
-export async function registerNexHealthWebhook(client: NexHealthClient, subdomain: string, request: { targetUrl: string; events: string[] }): Promise<{ vendorEndpointId: string; secret: string; subscriptionIds: string[] }> {
+export async function registerNexHealthWebhook(client: NexHealthClient, subdomain: string, request: { targetUrl: string; events: string[] }): Promise<WebhookRegistration> {
   const events = request.events.length ? request.events : NEXHEALTH_WEBHOOKS.events;
   const unknown = events.filter((e) => !SUBSCRIPTIONS[e]);
   if (unknown.length) throw new ProviderException(ProviderExceptionCode.INVALID_CONFIG, `NexHealth webhooks support only: ${NEXHEALTH_WEBHOOKS.events.join(', ')}`);

@@ -1,11 +1,25 @@
-import { ResourceType, WebhookChange, WebhookDescriptor } from '../provider-adapter';
+import { GENERIC_WEBHOOK_SCHEMES, ResourceType, WebhookChange, WebhookDescriptor } from '../provider-adapter';
 import { ProviderException, ProviderExceptionCode } from '../provider.exception';
+import { WebhookSchemeDefinition } from '../webhook-verifier';
+import { OpenDentalApiEventsVerifier } from './api-events.verifier';
 
-/** OpenDental API Events as the webhooks module sees them: signed by the customer key, patients and appointments. */
+/** Name of the API Events scheme: the office's customer key in `Authorization`. */
+export const API_EVENTS_SCHEME = 'opendental-api-events';
+
+/** OpenDental API Events as the webhooks module sees them: keyed by the customer key, patients and appointments; a relay may use a generic scheme. */
 export const OPENDENTAL_API_WEBHOOKS: WebhookDescriptor = {
-  defaultScheme: 'opendental-api-events',
-  schemes: ['opendental-api-events', 'standard-webhooks', 'hmac-sha256', 'hmac-sha512'],
+  defaultScheme: API_EVENTS_SCHEME,
+  schemes: [API_EVENTS_SCHEME, ...GENERIC_WEBHOOK_SCHEMES],
   events: ['patients', 'appointments'],
+};
+
+/**
+ * The scheme the adapter declares. Its key is the integration's `customerKey` credential
+ * (OpenDental sends it in `Authorization`): nothing is stored on the webhook configuration, and
+ * rotating it is done at OpenDental (Setup > Advanced Setup > API), not here.
+ */
+export const OPENDENTAL_API_SCHEMES: Record<string, WebhookSchemeDefinition> = {
+  [API_EVENTS_SCHEME]: { verifier: new OpenDentalApiEventsVerifier(), secret: { source: 'credential', field: 'customerKey' } },
 };
 
 const ID = /^\d{1,18}$/;

@@ -2,11 +2,11 @@ import { Inject, Injectable, Optional } from '@nestjs/common';
 import type IORedis from 'ioredis';
 import { REDIS } from '../../queue/queue.module';
 import {
-  ActionOutcome, ActionRequest, AdapterContext, AppointmentSlot, CanonicalRecord, ConnectionTestResult, ProviderAdapter, ReadBatch, ReadRequest, ResourceType,
-  VendorDescriptor, WebhookChange, WebhookDeliveryPayload,
+  ACTION_TYPES, AdapterContext, CanonicalRecord, ConnectionTestResult, ProviderAdapter, ReadBatch, ReadRequest, ResourceType,
+  VendorDescriptor, WebhookCapability, WriteBackCapability,
 } from '../provider-adapter';
 import { ProviderException, ProviderExceptionCode } from '../provider.exception';
-import { OPENDENTAL_API_WEBHOOKS, parseApiEvents } from './api-events';
+import { OPENDENTAL_API_SCHEMES, OPENDENTAL_API_WEBHOOKS, parseApiEvents } from './api-events';
 import { OpenDentalApiClient } from './http-client';
 import { checkConfig, OPENDENTAL_API_CONFIG_SCHEMA, OpenDentalApiConfig, withDefaults } from './opendental-api.config';
 import {
@@ -46,12 +46,7 @@ const DESCRIPTOR: VendorDescriptor = {
   capabilities: {
     resources: ['providers', 'locations', 'patients', 'coverages', 'appointments', 'documents'],
     incremental: ['providers', 'patients', 'appointments'],
-    webhooks: true,
-    writeBack: true,
-    listDatabases: false,
-    registerWebhooks: false,
   },
-  webhooks: OPENDENTAL_API_WEBHOOKS,
   configSchema: OPENDENTAL_API_CONFIG_SCHEMA,
   credentialFields: [
     { name: 'developerKey', label: 'Developer key', description: 'From the OpenDental Developer Portal.', required: true },
@@ -72,6 +67,33 @@ const DESCRIPTOR: VendorDescriptor = {
 @Injectable()
 export class OpenDentalApiAdapter implements ProviderAdapter {
   readonly descriptor = DESCRIPTOR;
+
+  /**
+   * Write-back (perform-action.ts): create_patient, create_appointment with an availability
+   * check → CONFLICT 409, confirm, cancel = Break, reschedule = Break then create with restore on
+   * failure, add note; and open blocks from GET /appointments/Slots.
+   * @throws ProviderException (BAD_REQUEST: OpenDental refused the fields; CONFLICT: operatory taken or
+   *   appointment not Scheduled; temporary: throttled or unreachable; UNSUPPORTED: read-only key).
+   */
+  readonly writeBack: WriteBackCapability = {
+    actions: ACTION_TYPES,
+    performAction: async (ctx, action) => new OpenDentalApiActions(this.writes(ctx, true), withDefaults(ctx.config)).perform(action),
+    findSlots: async (ctx, query) => new OpenDentalApiActions(this.writes(ctx, false), withDefaults(ctx.config)).findSlots(query),
+  };
+
+  /**
+   * API Events (opendental.com/site/apievents.html): the customer key checks the
+   * delivery (api-events.verifier.ts), the body gives patient and appointment ids, and the
+   * current rows are fetched one by one. OpenDental has no registration API: the office sets
+   * the URL up in its API Events settings.
+   */
+  readonly webhooks: WebhookCapability = {
+    descriptor: OPENDENTAL_API_WEBHOOKS,
+    schemes: OPENDENTAL_API_SCHEMES,
+    parse: (_ctx, delivery) => parseApiEvents(delivery.body),
+    fetchRecords: (ctx, resource, externalIds) => this.fetchRecords(ctx, resource, externalIds),
+  };
+
   private readonly options: OpenDentalApiAdapterOptions;
   private readonly throttle: SharedThrottle;
 
@@ -133,32 +155,11 @@ export class OpenDentalApiAdapter implements ProviderAdapter {
   }
 
   /**
-   * One write-back action of the actions module (create_patient, create_appointment with an
-   * availability check → CONFLICT 409, confirm, cancel = Break, reschedule = Break then create
-   * with restore on failure, add note). See perform-action.ts.
-   * @throws ProviderException (BAD_REQUEST: OpenDental refused the fields; CONFLICT: operatory taken or
-   *   appointment not Scheduled; temporary: throttled or unreachable; UNSUPPORTED: read-only key).
-   */
-  async performAction(ctx: AdapterContext, action: ActionRequest): Promise<ActionOutcome> {
-    return new OpenDentalApiActions(this.writes(ctx, true), withDefaults(ctx.config)).perform(action);
-  }
-
-  /** Open appointment blocks between two office-local days (GET /appointments/Slots), for the actions module. */
-  async findSlots(ctx: AdapterContext, query: { dateStart: string; dateEnd: string; lengthMinutes?: number; providerExternalId?: string; locationExternalId?: string }): Promise<AppointmentSlot[]> {
-    return new OpenDentalApiActions(this.writes(ctx, false), withDefaults(ctx.config)).findSlots(query);
-  }
-
-  /** API Events (§1.5): the patient and appointment ids of a delivery. @throws ProviderException BAD_REQUEST (permanent). */
-  parseWebhook(_ctx: AdapterContext, delivery: WebhookDeliveryPayload): WebhookChange[] {
-    return parseApiEvents(delivery.body);
-  }
-
-  /**
    * Current patients (GET /patients/{PatNum}) or appointments (GET /appointments/{AptNum}), one
    * request per id through the shared throttle; ids OpenDental no longer knows (404) are left out.
    * @throws ProviderException (temporary: throttled or unreachable; UNSUPPORTED for other resources).
    */
-  async fetchRecords(ctx: AdapterContext, resource: ResourceType, externalIds: string[]): Promise<CanonicalRecord[]> {
+  private async fetchRecords(ctx: AdapterContext, resource: ResourceType, externalIds: string[]): Promise<CanonicalRecord[]> {
     if (resource !== 'patients' && resource !== 'appointments') throw new ProviderException(ProviderExceptionCode.UNSUPPORTED, `API Events carry no ${resource}`, { temporary: false });
     const writes = this.writes(ctx, false);
     const records: CanonicalRecord[] = [];

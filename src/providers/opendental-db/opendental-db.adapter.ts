@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import {
-  AdapterContext, Checkpoint, ConnectionTestResult, ProviderAdapter, ReadBatch, ReadRequest, VendorDescriptor,
+  AdapterContext, Checkpoint, ConnectionTestResult, ListDatabasesCapability, ProviderAdapter, ReadBatch, ReadRequest, VendorDescriptor,
 } from '../provider-adapter';
 import { ProviderException } from '../provider.exception';
 import { KeysetPosition, positionOf, streamKeyset } from './keyset-stream';
@@ -21,10 +21,6 @@ const DESCRIPTOR: VendorDescriptor = {
     resources: ['providers', 'locations', 'patients', 'coverages', 'appointments', 'documents'],
     // Coverages are read whole each time: see resource-readers.ts.
     incremental: ['providers', 'locations', 'patients', 'appointments', 'documents'],
-    webhooks: false,
-    writeBack: false,
-    listDatabases: true,
-    registerWebhooks: false,
   },
   configSchema: OPENDENTAL_DB_CONFIG_SCHEMA,
   credentialFields: [{ name: 'password', label: 'Database password', required: true }],
@@ -74,7 +70,9 @@ export class OpenDentalDbAdapter implements ProviderAdapter {
   }
 
   /** Lists databases on the server (the setup form's "select database" step), without system schemas. */
-  async listDatabases(ctx: AdapterContext): Promise<string[]> {
+  readonly listDatabases: ListDatabasesCapability = { list: async (ctx) => this.databases(ctx) };
+
+  private async databases(ctx: AdapterContext): Promise<string[]> {
     const { config, password } = this.settings(ctx);
     const connection = await openConnection(config, password, null);
     try {

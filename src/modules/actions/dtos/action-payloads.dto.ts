@@ -39,7 +39,7 @@ export class AddressPayload {
   @IsOptional() @Matches(/^(\d{5}(-\d{4})?|\d{9}|[A-Z]\d[A-Z] ?\d[A-Z]\d)$/, { message: 'postalCode must look like 12345, 12345-1234, 123456789 or A0A 0A0' }) postalCode?: string;
 }
 
-/** `create_patient`: OpenDental POST /patients needs LName and FName; we also require a birth date to match duplicates. */
+/** `create_patient`: vendors need a last and a first name; we also require a birth date to match duplicates. */
 export class CreatePatientPayload {
   @IsString() @IsNotEmpty() @MaxLength(100) firstName: string;
   @IsString() @IsNotEmpty() @MaxLength(100) lastName: string;
@@ -52,10 +52,10 @@ export class CreatePatientPayload {
   @IsOptional() @ValidateNested() @Type(() => AddressPayload) address?: AddressPayload;
 }
 
-/** `create_appointment`: the vendor's patient and chair (OpenDental PatNum and Op), a future start, a length in 5-minute steps. */
+/** `create_appointment`: the vendor's patient and chair (operatory) ids, a future start, a length in 5-minute steps. */
 export class CreateAppointmentPayload {
   @Matches(ID, { message: 'patientExternalId (the vendor patient id, e.g. PatNum) is required' }) patientExternalId: string;
-  @Matches(ID, { message: 'locationExternalId (the operatory, OpenDental Op) is required' }) locationExternalId: string;
+  @Matches(ID, { message: 'locationExternalId (the vendor operatory or chair id) is required' }) locationExternalId: string;
   @IsISO8601({ strict: true }) @Validate(IsFuture) start: string;
   @IsInt() @Min(5) @Max(540) durationMinutes: number;
   @IsOptional() @Matches(ID) providerExternalId?: string;

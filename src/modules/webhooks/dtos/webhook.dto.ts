@@ -3,10 +3,11 @@ import { Type } from 'class-transformer';
 import {
   ArrayMaxSize, ArrayMinSize, IsArray, IsIn, IsInt, IsOptional, IsString, IsUUID, Matches, Max, MaxLength, Min, MinLength,
 } from 'class-validator';
-import { WEBHOOK_SCHEMES } from '../../../providers/provider-adapter';
 import { WEBHOOK_DELIVERY_STATUSES } from '../webhook-delivery.entity';
 
 const HEADER = /^[A-Za-z0-9-]{1,100}$/;
+/** A scheme name: lower-case letters, digits and dashes (which ones exist is the registry's answer). */
+const SCHEME = /^[a-z0-9-]{1,60}$/;
 
 export class WebhookCreateDto {
   @ApiProperty({ format: 'uuid', description: 'The integration whose vendor sends the webhooks.', example: '7d0c2f7e-4a0e-4d7b-9a64-1b5f1f0c2a11' })
@@ -15,10 +16,15 @@ export class WebhookCreateDto {
   @ApiProperty({ type: [String], description: "Event names to process (the vendor's `webhooks.events` in the catalog).", example: ['patients', 'appointments'] })
   @IsArray() @ArrayMinSize(1) @ArrayMaxSize(20) @IsString({ each: true }) @MaxLength(60, { each: true }) events: string[];
 
-  @ApiPropertyOptional({ enum: WEBHOOK_SCHEMES, description: "Signature scheme; default: the vendor's.", example: 'standard-webhooks' })
-  @IsOptional() @IsIn(WEBHOOK_SCHEMES as unknown as string[]) signatureAlgorithm?: string;
+  @ApiPropertyOptional({
+    description: "Signature scheme, one of the vendor's `webhooks.schemes` in the catalog (standard-webhooks, hmac-sha256, hmac-sha512 or a scheme of the vendor's own); default: the vendor's `webhooks.defaultScheme`.",
+    example: 'standard-webhooks',
+  })
+  @IsOptional()
+  @Matches(SCHEME, { message: 'signatureAlgorithm must be a scheme name from the vendor catalog' })
+  signatureAlgorithm?: string;
 
-  @ApiPropertyOptional({ description: 'Shared secret (standard-webhooks: `whsec_<base64>`; hmac-*: 16–200 characters). Generated when omitted; not used by opendental-api-events (the customer key is checked).', example: 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw' })
+  @ApiPropertyOptional({ description: "Shared secret (standard-webhooks: `whsec_<base64>`; hmac-*: 16–200 characters). Generated when omitted; refused by a scheme that checks one of the integration's credentials instead.", example: 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw' })
   @IsOptional() @IsString() @MinLength(16) @MaxLength(200) secret?: string;
 
   @ApiPropertyOptional({ description: 'hmac-*: header holding the hex signature (default x-hub-signature-256 / -512).', example: 'x-hub-signature-256' })
@@ -42,7 +48,7 @@ export class WebhookResponseDto {
   @ApiProperty({ format: 'uuid' }) id: string;
   @ApiProperty({ format: 'uuid' }) integrationId: string;
   @ApiProperty({ type: [String] }) events: string[];
-  @ApiProperty({ enum: WEBHOOK_SCHEMES }) signatureAlgorithm: string;
+  @ApiProperty({ description: 'Signature scheme (see the vendor catalog `webhooks.schemes`).', example: 'standard-webhooks' }) signatureAlgorithm: string;
   @ApiPropertyOptional({ nullable: true, type: String }) signatureHeader: string | null;
   @ApiPropertyOptional({ nullable: true, type: String }) deliveryIdHeader: string | null;
   @ApiProperty({ description: 'Path the vendor must POST to.', example: '/api/v1/webhooks/7d0c2f7e-4a0e-4d7b-9a64-1b5f1f0c2a11' }) url: string;

@@ -1,5 +1,5 @@
 import { createHmac } from 'node:crypto';
-import { bytesEqual, headerValue, reject, validDeliveryId, VerifierSettings, VerifyResult, WebhookRequest, WebhookVerifier } from './webhook-verifier';
+import { bytesEqual, headerValue, reject, validDeliveryId, VerifierSettings, VerifyResult, WebhookRequest, WebhookVerifier } from '../../../providers/webhook-verifier';
 
 /**
  * Plain HMAC over the raw body, hex, in a configurable header (default `x-hub-signature-256`

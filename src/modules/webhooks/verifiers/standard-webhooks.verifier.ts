@@ -1,5 +1,5 @@
 import { createHmac } from 'node:crypto';
-import { bytesEqual, headerValue, reject, validDeliveryId, VerifierSettings, VerifyResult, WEBHOOK_TOLERANCE_SECONDS, WebhookRequest, WebhookVerifier } from './webhook-verifier';
+import { bytesEqual, headerValue, reject, validDeliveryId, VerifierSettings, VerifyResult, WEBHOOK_TOLERANCE_SECONDS, WebhookRequest, WebhookVerifier } from '../../../providers/webhook-verifier';
 
 const PREFIX = 'whsec_';
 

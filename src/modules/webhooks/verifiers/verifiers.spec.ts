@@ -1,8 +1,9 @@
 import fc from 'fast-check';
 import { createHmac } from 'node:crypto';
-import { HmacVerifier, OpenDentalApiEventsVerifier, StandardWebhooksVerifier, WebhookRequest } from '.';
+import { GENERIC_SCHEMES, HmacVerifier, StandardWebhooksVerifier, WebhookRequest } from '.';
+import { GENERIC_WEBHOOK_SCHEMES } from '../../../providers/provider-adapter';
 
-/** Vectors from ../shared/webhooks/test-vectors.md. */
+/** Vectors: the Standard Webhooks spec's example and GitHub's "Validating webhook deliveries" example. */
 const SW = {
   secret: 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw',
   id: 'msg_p5jXN8AQM9LWM0D4loKWxJek',
@@ -116,15 +117,14 @@ describe('HmacVerifier', () => {
   });
 });
 
-describe('OpenDentalApiEventsVerifier', () => {
-  const od = new OpenDentalApiEventsVerifier();
-  it('accepts the customer key bare or in ODFHIR form and refuses anything else', () => {
-    const check = (authorization: string | undefined) => od.verify({ body: Buffer.from('[]'), headers: { authorization } }, { secrets: ['CustKey123'] }).ok;
-    expect(check('CustKey123')).toBe(true);
-    expect(check('ODFHIR DevKey/CustKey123')).toBe(true);
-    expect(check('CustKey1234')).toBe(false);
-    expect(check('custkey123')).toBe(false);
-    expect(check('')).toBe(false);
-    expect(check(undefined)).toBe(false);
+describe('GENERIC_SCHEMES', () => {
+  it('covers exactly the generic scheme names, each with a stored, generated secret in its own format', () => {
+    expect(Object.keys(GENERIC_SCHEMES).sort()).toEqual([...GENERIC_WEBHOOK_SCHEMES].sort());
+    const sw = GENERIC_SCHEMES['standard-webhooks'].secret;
+    const hmac = GENERIC_SCHEMES['hmac-sha256'].secret;
+    if (sw.source !== 'endpoint' || hmac.source !== 'endpoint') throw new Error('generic schemes store their secret');
+    expect(sw.check?.(sw.generate())).toBeNull();
+    expect(sw.check?.('not-a-whsec-secret')).toMatch(/whsec_/);
+    expect(hmac.generate()).toMatch(/^[0-9a-f]{64}$/);
   });
 });

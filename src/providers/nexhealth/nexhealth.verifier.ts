@@ -1,11 +1,11 @@
 import { createHmac } from 'node:crypto';
-import { bytesEqual, headerValue, reject, VerifierSettings, VerifyResult, WEBHOOK_TOLERANCE_SECONDS, WebhookRequest, WebhookVerifier } from './webhook-verifier';
+import { bytesEqual, headerValue, reject, VerifierSettings, VerifyResult, WEBHOOK_TOLERANCE_SECONDS, WebhookRequest, WebhookVerifier } from '../webhook-verifier';
 
 /** ISO 8601 date-time with a zone (`2024-04-15T15:00:00Z`, `…00.123+00:00`): nothing looser is accepted. */
 const ISO_TIMESTAMP = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?(Z|[+-]\d{2}:?\d{2})$/;
 
 /**
- * NexHealth webhooks (vendors README §3, [NEX-SIG], secondary; open point 2): headers
+ * NexHealth webhooks (docs.nexhealth.com, "Webhooks"; the signed-content format comes from a secondary source): headers
  * `timestamp` (ISO 8601) and `signature` = hex(HMAC-SHA256(secret_key, `${timestamp}.${base64(raw body)}`)),
  * the secret used as UTF-8 bytes. The raw bytes are verified, never re-serialised JSON;
  * every active secret is tried with no early exit (rotation) and compared in constant time;

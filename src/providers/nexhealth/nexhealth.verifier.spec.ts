@@ -1,5 +1,7 @@
 import { createHmac } from 'node:crypto';
-import { NexHealthVerifier, VERIFIERS, WebhookRequest } from '.';
+import { WebhookRequest } from '../webhook-verifier';
+import { NexHealthVerifier } from './nexhealth.verifier';
+import { NEXHEALTH_SCHEME, NEXHEALTH_SCHEMES, NEXHEALTH_WEBHOOKS } from './webhooks';
 
 const SECRET = 'b1c2d3e4f5a6b7c8d9e0f1a2b3c4d5e6f7a8b9c0d1e2f3a4';
 const OLD_SECRET = '00112233445566778899aabbccddeeff0011223344556677';
@@ -7,7 +9,7 @@ const TIMESTAMP = '2026-07-14T12:00:00.000Z';
 const NOW = Date.parse(TIMESTAMP) / 1000;
 const BODY = '{"resource_type":"Patient","event_name":"patient_updated","event_time":"2026-07-14T12:00:00.000Z","data":{"patients":[{"id":1001,"name":"Zoë O\'Brien"}]},"delivery_errors":[]}';
 
-/** Signs as NexHealth does (vendors README §3): hex(HMAC-SHA256(secret, `${timestamp}.${base64(body)}`)). */
+/** Signs as NexHealth does (docs.nexhealth.com, Webhooks): hex(HMAC-SHA256(secret, `${timestamp}.${base64(body)}`)). */
 function sign(secret: string, timestamp: string, body: Buffer): string {
   return createHmac('sha256', secret).update(`${timestamp}.${body.toString('base64')}`).digest('hex');
 }
@@ -22,8 +24,10 @@ describe('NexHealthVerifier', () => {
   const verifier = new NexHealthVerifier();
   const at = (req: WebhookRequest, now = NOW, secrets = [SECRET]) => verifier.verify(req, { secrets, nowSeconds: now });
 
-  it('is the verifier of the nexhealth scheme', () => {
-    expect(VERIFIERS.nexhealth).toBeInstanceOf(NexHealthVerifier);
+  it('is the verifier of the scheme the NexHealth webhook capability declares, with a stored secret', () => {
+    expect(NEXHEALTH_WEBHOOKS.defaultScheme).toBe(NEXHEALTH_SCHEME);
+    expect(NEXHEALTH_SCHEMES[NEXHEALTH_SCHEME].verifier).toBeInstanceOf(NexHealthVerifier);
+    expect(NEXHEALTH_SCHEMES[NEXHEALTH_SCHEME].secret.source).toBe('endpoint');
   });
 
   it('accepts a valid signature over the raw bytes (no delivery id: the caller hashes the body)', () => {

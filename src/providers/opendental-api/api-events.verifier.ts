@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
-import { bytesEqual, headerValue, reject, VerifierSettings, VerifyResult, WebhookRequest, WebhookVerifier } from './webhook-verifier';
+import { bytesEqual, headerValue, reject, VerifierSettings, VerifyResult, WebhookRequest, WebhookVerifier } from '../webhook-verifier';
 
 /**
- * OpenDental API Events (opendental.com/site/apievents.html; vendors README §1.5): Open Dental
+ * OpenDental API Events (opendental.com/site/apievents.html): Open Dental
  * POSTs arrays of Patients or Appointments with the office's Customer API key in
  * `Authorization` (accepted bare or as `ODFHIR <developer key>/<customer key>`). The body is
  * not signed and there is no delivery id: the caller deduplicates on a body hash. Both sides
