@@ -13,6 +13,7 @@ import type { Practitioner } from './practitioner';
 
 export * from './appointment';
 export * from './balance';
+export * from './builders';
 export * from './coverage';
 export * from './datatypes';
 export * from './document-reference';
