@@ -2,7 +2,7 @@ import { specDatabase } from './helpers/sandbox';
 import IORedis from 'ioredis';
 import { Connection } from 'mysql2/promise';
 import { OpenDentalApiAdapter } from '../src/providers/opendental-api/opendental-api.adapter';
-import { AdapterContext } from '../src/providers/provider-adapter';
+import { AdapterContext, CanonicalRecord } from '../src/providers/provider-adapter';
 import { ProviderException, ProviderExceptionCode } from '../src/providers/provider.exception';
 import { openSandboxConnection } from '../src/sandbox/opendental-db';
 import { apiContext, ApiSandbox, buildOffice, makeAdapter, MYSQL_URL, startApiSandbox, TEST_REDIS_URL } from './helpers/opendental-api';
@@ -90,11 +90,11 @@ it('confirm, note, reschedule (break then create), cancel', async () => {
   const confirmed = await adapter.performAction(ctx, { type: 'confirm_appointment', payload: { appointmentExternalId: aptNum, confirmation: 'confirmed' } });
   expect(confirmed.result).toEqual({ appointmentExternalId: aptNum, confirmation: 'Appointment Confirmed' });
   const noted = await adapter.performAction(ctx, { type: 'add_appointment_note', payload: { appointmentExternalId: aptNum, note: 'Running late' } });
-  expect(noted.records[0].record.data.note).toBe('Running late');
+  expect((noted.records[0].record as CanonicalRecord<'appointments'>).data.comment).toBe('Running late');
 
   const moved = await adapter.performAction(ctx, { type: 'reschedule_appointment', payload: { appointmentExternalId: aptNum, start: at('14:00') } });
   expect(moved.result).toMatchObject({ previousAppointmentExternalId: aptNum, previousStatus: 'Broken', start: `${day}T14:00:00.000Z`, end: `${day}T14:30:00.000Z` });
-  expect(moved.records.map((r) => r.record.data.status).sort()).toEqual(['booked', 'cancelled']);
+  expect(moved.records.map((r) => (r.record as CanonicalRecord<'appointments'>).data.status).sort()).toEqual(['booked', 'cancelled']);
   const newNum = String(moved.result.appointmentExternalId);
   expect((await adapter.getAppointment(ctx, Number(newNum))).vendor).toMatchObject({ Note: 'Running late', Pattern: 'XXXXXX' });
 
