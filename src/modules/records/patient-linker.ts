@@ -76,11 +76,13 @@ const CANDIDATE_COLUMNS = `id, link_keys, match_key, to_char(birth_date, 'YYYY-M
 /**
  * Links the given patients of one integration to an existing patient of the same organization
  * from another integration, inside the caller's transaction:
- * 1. `external_id`: the two share a linkable identifier (`records.link_keys`, see
- *    {@link patientLinkKeys}: for example the OpenDental PatNum a NexHealth patient reports and
- *    the OpenDental patient's own PatNum under the same system) and their birth dates do not
- *    disagree (a PMS key is only unique within one office: PatNum 42 of another office is
- *    someone else);
+ * 1. `external_id`: the two come from integrations of different vendors, share a linkable
+ *    identifier (`records.link_keys`, see {@link patientLinkKeys}: for example the OpenDental
+ *    PatNum a NexHealth patient reports and the OpenDental patient's own PatNum under the same
+ *    system) and their birth dates do not disagree. A PMS key is only unique within one office:
+ *    two integrations of the same vendor (two OpenDental databases, or the same one read twice)
+ *    both carry their own PatNums, which proves nothing, and PatNum 42 of another office is
+ *    someone else;
  * 2. otherwise `name_birthdate`: equal {@link patientMatchKey}.
  * A link is made only when exactly one candidate matches, to a root (a patient that is not
  * itself linked and not deleted); patients already linked, or that others link to, keep their
@@ -92,8 +94,11 @@ const CANDIDATE_COLUMNS = `id, link_keys, match_key, to_char(birth_date, 'YYYY-M
  */
 export async function linkPatients(client: PoolClient, organizationId: string, integrationId: string, externalIds: string[]): Promise<number> {
   if (!externalIds.length) return 0;
-  const others = (await client.query<{ id: string }>(`SELECT id FROM integrations WHERE organization_id = $1 AND id <> $2`, [organizationId, integrationId])).rows;
+  const integrations = (await client.query<{ id: string; vendor: string }>(`SELECT id, vendor FROM integrations WHERE organization_id = $1`, [organizationId])).rows;
+  const vendor = integrations.find((i) => i.id === integrationId)?.vendor;
+  const others = integrations.filter((i) => i.id !== integrationId);
   if (!others.length) return 0;
+  const otherVendors = others.filter((i) => i.vendor !== vendor).map((i) => i.id);
   const batch = (await client.query<Candidate>(
     `${byExternalIds(CANDIDATE_COLUMNS)} AND r.linked_patient_id IS NULL AND r.deleted_at IS NULL`,
     [integrationId, 'patients', externalIds],
@@ -107,10 +112,11 @@ export async function linkPatients(client: PoolClient, organizationId: string, i
   if (!open.length) return 0;
 
   const roots = `resource_type = 'patients' AND linked_patient_id IS NULL AND deleted_at IS NULL AND organization_id = $1 AND integration_id <> $3`;
-  const linkKeys = [...new Set(open.flatMap((b) => b.link_keys ?? []))];
+  const linkKeys = otherVendors.length ? [...new Set(open.flatMap((b) => b.link_keys ?? []))] : [];
   const byIdentifier = linkKeys.length ? (await client.query<Candidate>(
-    `SELECT ${CANDIDATE_COLUMNS} FROM records WHERE ${roots} AND link_keys IS NOT NULL AND link_keys && $2::text[]`,
-    [organizationId, linkKeys, integrationId],
+    `SELECT ${CANDIDATE_COLUMNS} FROM records
+      WHERE ${roots} AND integration_id = ANY($4::uuid[]) AND link_keys IS NOT NULL AND link_keys && $2::text[]`,
+    [organizationId, linkKeys, integrationId, otherVendors],
   )).rows : [];
   const keys = [...new Set(open.map((b) => b.match_key).filter((k): k is string => !!k))];
   const byKey = keys.length ? (await client.query<Candidate>(

@@ -88,7 +88,7 @@ export class SourceItemDto {
 
 export class SourceSectionsDto {
   @ApiProperty({ type: 'object', additionalProperties: true, description: 'Names, birth date, gender, status and the other person fields.' }) demographics: Record<string, unknown>;
-  @ApiProperty({ type: 'object', additionalProperties: true, description: 'email, phone and phones[].' }) contacts: Record<string, unknown>;
+  @ApiProperty({ type: 'object', additionalProperties: true, description: 'telecom: FHIR ContactPoints (phones ranked 1..n, e-mail).' }) contacts: Record<string, unknown>;
   @ApiProperty({ type: 'object', isArray: true, additionalProperties: true }) addresses: Array<Record<string, unknown>>;
   @ApiProperty({ type: SourceItemDto, isArray: true }) coverages: SourceItemDto[];
   @ApiProperty({ type: SourceItemDto, isArray: true, description: 'Newest first, at most 200.' }) appointments: SourceItemDto[];
