@@ -21,6 +21,7 @@ export * from './identifier-systems';
 export * from './location';
 export * from './patient';
 export * from './practitioner';
+export * from './validate';
 export * from './value-sets';
 
 /** Canonical resource types, named after their FHIR R4 counterparts' plural use in our API. */
