@@ -2,6 +2,7 @@ import { specDatabase } from './helpers/sandbox';
 import IORedis from 'ioredis';
 import { Connection } from 'mysql2/promise';
 import { OpenDentalApiAdapter } from '../src/providers/opendental-api/opendental-api.adapter';
+import { preferredPhone } from '../src/canonical';
 import { AdapterContext, CanonicalRecord } from '../src/providers/provider-adapter';
 import { ProviderException, ProviderExceptionCode } from '../src/providers/provider.exception';
 import { openSandboxConnection } from '../src/sandbox/opendental-db';
@@ -54,7 +55,8 @@ it('create_patient: created, then OpenDental\'s duplicate check answers duplicat
   const first = await adapter.performAction(ctx, { type: 'create_patient', payload });
   expect(first.result).toMatchObject({ duplicate: false });
   expect(first.records).toHaveLength(1);
-  expect(first.records[0]).toMatchObject({ resource: 'patients', record: { data: { firstName: 'Léa', birthDate: '1979-11-02', gender: 'female', phone: '(971)555-0188' } } });
+  expect(first.records[0]).toMatchObject({ resource: 'patients', record: { data: { names: expect.arrayContaining([expect.objectContaining({ use: 'official', given: ['Léa'] })]), birthDate: '1979-11-02', gender: 'female' } } });
+  expect(preferredPhone((first.records[0].record as CanonicalRecord<'patients'>).data.telecom)).toBe('(971)555-0188');
   const again = await adapter.performAction(ctx, { type: 'create_patient', payload });
   expect(again.result).toEqual({ patientExternalId: first.result.patientExternalId, duplicate: true });
 });
@@ -64,7 +66,7 @@ it('findSlots answers AppointmentSlot blocks; create_appointment books one and r
   expect(slots).toEqual([{ start: `${day}T07:00:00.000Z`, end: `${day}T17:00:00.000Z`, localDate: day, providerExternalId: String(op.ProvDentist), locationExternalId: String(op.OperatoryNum) }]);
   const booked = await adapter.performAction(ctx, { type: 'create_appointment', payload: { patientExternalId: String(patNum), locationExternalId: String(op.OperatoryNum), start: at('09:00'), durationMinutes: 40, note: 'New pt exam' } });
   expect(booked.result).toMatchObject({ start: `${day}T09:00:00.000Z`, end: `${day}T09:40:00.000Z` });
-  expect(booked.records[0].record.data).toMatchObject({ status: 'booked', durationMinutes: 40, note: 'New pt exam' });
+  expect(booked.records[0].record.data).toMatchObject({ status: 'booked', durationMinutes: 40, comment: 'New pt exam' });
   const clash = await adapter.performAction(ctx, { type: 'create_appointment', payload: { patientExternalId: String(patNum), locationExternalId: String(op.OperatoryNum), start: at('09:30'), durationMinutes: 30 } }).catch((e) => e);
   expect(clash).toBeInstanceOf(ProviderException);
   expect(clash).toMatchObject({ code: ProviderExceptionCode.CONFLICT, status: 409 });

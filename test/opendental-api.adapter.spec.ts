@@ -286,7 +286,7 @@ describe('write operations', () => {
   it('createPatient: 201 creates; the same person again is OpenDental\'s duplicate (duplicate: true, same PatNum)', async () => {
     const input = { LName: 'Nakamura', FName: 'Aiko', Birthdate: '1991-07-14', Email: 'aiko.n@example.com', Gender: 'Female' as const };
     const created = await adapter.createPatient(ctx, input);
-    expect(created).toMatchObject({ duplicate: false, record: { data: { firstName: 'Aiko', birthDate: '1991-07-14', gender: 'female', status: 'active' } } });
+    expect(created).toMatchObject({ duplicate: false, record: { data: { names: expect.arrayContaining([expect.objectContaining({ use: 'official', given: ['Aiko'] })]), birthDate: '1991-07-14', gender: 'female', status: 'active' } } });
     const again = await adapter.createPatient(ctx, input);
     expect(again).toMatchObject({ duplicate: true, patNum: created.patNum });
     expect((await adapter.getPatient(ctx, created.patNum)).record.externalId).toBe(String(created.patNum));

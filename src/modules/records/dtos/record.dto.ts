@@ -42,7 +42,7 @@ export class RecordDto {
   @ApiProperty({ format: 'uuid' }) integrationId: string;
   @ApiProperty({ example: '1042' }) externalId: string;
   @ApiPropertyOptional({ format: 'uuid', nullable: true, type: String, description: 'Our patient id (appointments and other patient-owned records).' }) patientId?: string | null;
-  @ApiProperty({ type: 'object', additionalProperties: true, description: 'Canonical fields from the source (see the README mapping table).' }) data: Record<string, unknown>;
+  @ApiProperty({ type: 'object', additionalProperties: true, description: 'The canonical fields of the resource (src/canonical, typed after FHIR R4; field tables in docs/canonical-model.md).' }) data: Record<string, unknown>;
   @ApiProperty({ description: 'Incremented on every change.' }) version: number;
   @ApiPropertyOptional({ nullable: true, type: String, format: 'date-time' }) deletedAt: Date | null;
   @ApiProperty() createdAt: Date;
