@@ -254,9 +254,9 @@ describe('insurance chain and documents', () => {
       const record = result.records.get(String(row.PatPlanNum))!;
       expect(record.patientExternalId).toBe(String(row.PatNum));
       expect(record.data).toMatchObject({
-        patientExternalId: String(row.PatNum), order: row.Ordinal, subscriberId: row.SubscriberID, subscriberExternalId: String(row.Subscriber),
+        beneficiary: { externalId: String(row.PatNum) }, order: row.Ordinal, subscriberId: row.SubscriberID, subscriber: { externalId: String(row.Subscriber) },
         relationship: ['self', 'spouse', 'child'][row.Relationship], payer: { name: row.CarrierName, electronicId: row.ElectID },
-        group: { name: row.GroupName || null, number: row.GroupNum || null },
+        groupName: row.GroupName || null, groupNumber: row.GroupNum || null,
       });
     }
     const [pp, subs, plans, carriers] = await Promise.all(['patplan', 'inssub', 'insplan', 'carrier'].map((t) => query(`SELECT * FROM ${t}`)));
