@@ -17,9 +17,17 @@ export function link(externalId: string | null | undefined): RecordLink | null {
  * names and family joined by spaces (null when all are empty).
  */
 export function humanName(use: NameUse, family: string | null, given: Array<string | null>, prefix: Array<string | null> = [], suffix: Array<string | null> = []): HumanName {
-  const givens = given.filter((g): g is string => !!g);
-  const text = [...givens, family].filter(Boolean).join(' ') || null;
-  return { use, family, given: givens, prefix: prefix.filter((p): p is string => !!p), suffix: suffix.filter((s): s is string => !!s), text };
+  const givens = present(given);
+  let text = givens.length ? givens.join(' ') : '';
+  if (family) text = text ? `${text} ${family}` : family;
+  return { use, family, given: givens, prefix: present(prefix), suffix: present(suffix), text: text || null };
+}
+
+/** The non-empty strings of a list, in order (a plain loop: mappers call this for every row). */
+function present(values: Array<string | null>): string[] {
+  const out: string[] = [];
+  for (const v of values) if (v) out.push(v);
+  return out;
 }
 
 /**
@@ -38,7 +46,7 @@ export function telecom(phones: Array<[ContactPointUse | null, string | null]>, 
 
 /** An Address, or null when every part is empty. */
 export function address(use: Address['use'], lines: Array<string | null>, city: string | null, state: string | null, postalCode: string | null, country: string | null): Address | null {
-  const line = lines.filter((l): l is string => !!l);
+  const line = present(lines);
   if (!line.length && !city && !state && !postalCode && !country) return null;
   return { use, line, city, state, postalCode, country };
 }
