@@ -101,7 +101,7 @@ describe('write-back actions through the REST API (opendental-api against its sa
 
     await act('confirm_appointment', { appointmentExternalId: aptNum, confirmation: 'confirmed' }).expect(201);
     const confirmed = (await http.get(`/api/v1/appointments?externalId=${aptNum}`).set('Authorization', auth).expect(200)).body.data[0];
-    expect(confirmed.data.confirmation).toBe('Appointment Confirmed');
+    expect(confirmed.data).toMatchObject({ confirmation: 'confirmed', sourceConfirmation: 'Appointment Confirmed' });
 
     const moved = await act('reschedule_appointment', { appointmentExternalId: aptNum, start: freeStart(3) }).expect(201);
     const newAptNum = moved.body.result.appointmentExternalId;

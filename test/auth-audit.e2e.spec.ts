@@ -177,7 +177,7 @@ describe('API keys and the audit trail', () => {
       expect(totals.added).toBe(Object.values(job.progress as Record<string, { added: number }>).reduce((s, p) => s + p.added, 0));
       // No patient name from the source in the event.
       const patients = await t.http.get('/api/v1/patients?limit=5').set('Authorization', auth).expect(200);
-      for (const p of patients.body.data) expect(JSON.stringify(e)).not.toContain(p.data.lastName);
+      for (const p of patients.body.data) expect(JSON.stringify(e)).not.toContain(p.data.names[0].family);
     });
 
     it('every event of the organization has a known actor, and no event carries a secret', async () => {

@@ -5,7 +5,7 @@ import { SharedThrottle } from '../src/providers/common/shared-throttle';
 import { NexHealthAdapter } from '../src/providers/nexhealth/nexhealth.adapter';
 import { jwtExpiry, NexHealthTokenCache } from '../src/providers/nexhealth/token-cache';
 import { ProviderException, ProviderExceptionCode } from '../src/providers/provider.exception';
-import { RESOURCE_ORDER } from '../src/providers/provider-adapter';
+import { CanonicalRecord, RESOURCE_ORDER } from '../src/providers/provider-adapter';
 import { NEXHEALTH_SANDBOX_API_KEY, updatePatient, bookAppointment } from '../src/sandbox/nexhealth';
 import { dropKeys, makeNexAdapter, NexSandbox, nexContext, readAll, Receiver, sleep, startNexSandbox, startReceiver, TEST_REDIS_URL } from './helpers/nexhealth';
 
@@ -85,18 +85,21 @@ describe('NexHealthAdapter against the sandbox', () => {
     expect([...seen].sort()).toEqual(atLocation().map((p) => String(p.id)).sort());
   });
 
-  it('maps NexHealth records to the OpenDental mappers\' field names', async () => {
+  it('maps NexHealth records to the canonical Patient every vendor produces', async () => {
     const result = await readAll(adapter, ctx(), 'patients');
     const linked = [...inst().patients.values()].find((p) => p.location_id === LOCATION && p.foreign_id && p.bio.work_phone_number && !p.bio.cell_phone_number && !p.bio.home_phone_number);
     const sample = result.records.get(String((linked ?? atLocation()[0]).id))!;
     expect(sample.data).toEqual(expect.objectContaining({
-      firstName: expect.any(String), lastName: expect.any(String), displayName: expect.any(String), phones: expect.any(Array),
-      address: expect.objectContaining({ line1: expect.any(String), postalCode: expect.any(String) }), clinicExternalId: String(LOCATION),
-      foreignIdType: 'msg-opendental-DataSource-1', status: expect.stringMatching(/^(active|inactive|non_patient)$/),
+      names: [expect.objectContaining({ use: 'official', family: expect.any(String), given: expect.arrayContaining([expect.any(String)]) })],
+      displayName: expect.any(String), telecom: expect.any(Array),
+      addresses: [expect.objectContaining({ line: expect.arrayContaining([expect.any(String)]), postalCode: expect.any(String) })],
+      primaryLocation: { externalId: String(LOCATION) }, status: expect.stringMatching(/^(active|inactive|non_patient)$/),
     }));
     if (linked) {
-      expect(sample.data.foreignId).toBe(linked.foreign_id);
-      expect(sample.data.phones).toEqual([{ type: 'work', number: linked.bio.work_phone_number }]);
+      // foreign_id_type msg-opendental-* : the PatNum becomes an identifier under OpenDental's patient key system.
+      expect(sample.data.identifiers).toContainEqual({ system: 'urn:ehr-sync-hub:pms:opendental:patient', value: linked.foreign_id, type: 'PI' });
+      expect(sample.data.telecom.filter((t) => t.system === 'phone')).toEqual([{ system: 'phone', use: 'work', value: linked.bio.work_phone_number, rank: 1 }]);
+      expect(sample.raw?.foreign_id_type).toBe('msg-opendental-DataSource-1');
     }
     const inactive = atLocation().find((p) => p.inactive);
     if (inactive) expect(result.records.get(String(inactive.id))!.data.status).toBe('inactive');
@@ -117,7 +120,9 @@ describe('NexHealthAdapter against the sandbox', () => {
     await sleep(2100);
     const next = await readAll(adapter, ctx(), 'patients', full.checkpoint);
     expect([...next.records.keys()]).toEqual([String(target.id)]);
-    expect(next.records.get(String(target.id))!.data).toMatchObject({ firstName: 'Zoë', email: null });
+    const changed = next.records.get(String(target.id))!.data;
+    expect(changed.names[0].given[0]).toBe('Zoë');
+    expect(changed.telecom.some((t) => t.system === 'email')).toBe(false);
     const nextAppts = await readAll(adapter, ctx(), 'appointments', fullAppts.checkpoint);
     expect([...nextAppts.records.keys()]).toEqual([String(booked.data.id)]);
     // Nothing changed since: the next pass reads nothing but moves on.
@@ -195,7 +200,7 @@ describe('NexHealthAdapter against the sandbox', () => {
     });
     expect(changes).toEqual([[{ resource: 'patients', externalIds: [String(target.id)] }], [{ resource: 'appointments', externalIds: [String(booked.data.id)] }]]);
     const patients = await adapter.webhooks.fetchRecords(ctx(), 'patients', [String(target.id), '999999']);
-    expect(patients.map((p) => [p.externalId, p.data.lastName])).toEqual([[String(target.id), "O'Brien"]]);
+    expect(patients.map((p) => [p.externalId, (p as CanonicalRecord<'patients'>).data.names[0].family])).toEqual([[String(target.id), "O'Brien"]]);
     const appointments = await adapter.webhooks.fetchRecords(ctx(), 'appointments', [String(booked.data.id)]);
     expect(appointments[0]).toMatchObject({ externalId: String(booked.data.id), patientExternalId: String(target.id), data: { start: '2031-05-06T16:30:00.000Z', status: 'booked' } });
 

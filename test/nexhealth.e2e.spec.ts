@@ -87,7 +87,7 @@ describe('nexhealth: full migration, auto-sync and a change arriving by webhook'
 
     const updated = await waitFor('the webhook to update the patient', async () => {
       const p = (await get(`/api/v1/patients/${ours.id}`).expect(200)).body;
-      return p.data.lastName === 'Webhookson' ? p : undefined;
+      return p.data.names[0].family === 'Webhookson' ? p : undefined;
     });
     expect(updated.version).toBeGreaterThan(ours.version);
     const deliveries = (await get(`/api/v1/sync/webhooks/${created.id}/deliveries`).expect(200)).body.data;

@@ -2,7 +2,8 @@ import { specDatabase } from './helpers/sandbox';
 import IORedis from 'ioredis';
 import { Connection } from 'mysql2/promise';
 import { OpenDentalApiAdapter } from '../src/providers/opendental-api/opendental-api.adapter';
-import { AdapterContext } from '../src/providers/provider-adapter';
+import { preferredPhone } from '../src/canonical';
+import { AdapterContext, CanonicalRecord } from '../src/providers/provider-adapter';
 import { ProviderException, ProviderExceptionCode } from '../src/providers/provider.exception';
 import { openSandboxConnection } from '../src/sandbox/opendental-db';
 import { apiContext, ApiSandbox, buildOffice, makeAdapter, MYSQL_URL, startApiSandbox, TEST_REDIS_URL } from './helpers/opendental-api';
@@ -54,7 +55,8 @@ it('create_patient: created, then OpenDental\'s duplicate check answers duplicat
   const first = await adapter.writeBack.performAction(ctx, { type: 'create_patient', payload });
   expect(first.result).toMatchObject({ duplicate: false });
   expect(first.records).toHaveLength(1);
-  expect(first.records[0]).toMatchObject({ resource: 'patients', record: { data: { firstName: 'Léa', birthDate: '1979-11-02', gender: 'female', phone: '(971)555-0188' } } });
+  expect(first.records[0]).toMatchObject({ resource: 'patients', record: { data: { names: expect.arrayContaining([expect.objectContaining({ use: 'official', given: ['Léa'] })]), birthDate: '1979-11-02', gender: 'female' } } });
+  expect(preferredPhone((first.records[0].record as CanonicalRecord<'patients'>).data.telecom)).toBe('(971)555-0188');
   const again = await adapter.writeBack.performAction(ctx, { type: 'create_patient', payload });
   expect(again.result).toEqual({ patientExternalId: first.result.patientExternalId, duplicate: true });
 });
@@ -64,7 +66,7 @@ it('findSlots answers AppointmentSlot blocks; create_appointment books one and r
   expect(slots).toEqual([{ start: `${day}T07:00:00.000Z`, end: `${day}T17:00:00.000Z`, localDate: day, providerExternalId: String(op.ProvDentist), locationExternalId: String(op.OperatoryNum) }]);
   const booked = await adapter.writeBack.performAction(ctx, { type: 'create_appointment', payload: { patientExternalId: String(patNum), locationExternalId: String(op.OperatoryNum), start: at('09:00'), durationMinutes: 40, note: 'New pt exam' } });
   expect(booked.result).toMatchObject({ start: `${day}T09:00:00.000Z`, end: `${day}T09:40:00.000Z` });
-  expect(booked.records[0].record.data).toMatchObject({ status: 'booked', durationMinutes: 40, note: 'New pt exam' });
+  expect(booked.records[0].record.data).toMatchObject({ status: 'booked', durationMinutes: 40, comment: 'New pt exam' });
   const clash = await adapter.writeBack.performAction(ctx, { type: 'create_appointment', payload: { patientExternalId: String(patNum), locationExternalId: String(op.OperatoryNum), start: at('09:30'), durationMinutes: 30 } }).catch((e) => e);
   expect(clash).toBeInstanceOf(ProviderException);
   expect(clash).toMatchObject({ code: ProviderExceptionCode.CONFLICT, status: 409 });
@@ -90,11 +92,11 @@ it('confirm, note, reschedule (break then create), cancel', async () => {
   const confirmed = await adapter.writeBack.performAction(ctx, { type: 'confirm_appointment', payload: { appointmentExternalId: aptNum, confirmation: 'confirmed' } });
   expect(confirmed.result).toEqual({ appointmentExternalId: aptNum, confirmation: 'Appointment Confirmed' });
   const noted = await adapter.writeBack.performAction(ctx, { type: 'add_appointment_note', payload: { appointmentExternalId: aptNum, note: 'Running late' } });
-  expect(noted.records[0].record.data.note).toBe('Running late');
+  expect((noted.records[0].record as CanonicalRecord<'appointments'>).data.comment).toBe('Running late');
 
   const moved = await adapter.writeBack.performAction(ctx, { type: 'reschedule_appointment', payload: { appointmentExternalId: aptNum, start: at('14:00') } });
   expect(moved.result).toMatchObject({ previousAppointmentExternalId: aptNum, previousStatus: 'Broken', start: `${day}T14:00:00.000Z`, end: `${day}T14:30:00.000Z` });
-  expect(moved.records.map((r) => r.record.data.status).sort()).toEqual(['booked', 'cancelled']);
+  expect(moved.records.map((r) => (r.record as CanonicalRecord<'appointments'>).data.status).sort()).toEqual(['booked', 'cancelled']);
   const newNum = String(moved.result.appointmentExternalId);
   expect((await adapter.getAppointment(ctx, Number(newNum))).vendor).toMatchObject({ Note: 'Running late', Pattern: 'XXXXXX' });
 

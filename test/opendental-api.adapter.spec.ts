@@ -94,7 +94,7 @@ describe('same office, same canonical records as the opendental-db adapter', () 
       expect(fromApi.deleted ?? false).toBe(fromDb.deleted ?? false);
       expect(fromApi.patientExternalId ?? null).toBe(fromDb.patientExternalId ?? null);
       if (resource !== 'locations') expect(fromApi.sourceUpdatedAt).toBe(fromDb.sourceUpdatedAt);
-      if (resource === 'appointments') expect(typeof fromApi.data.confirmation).toBe('string');
+      if (resource === 'appointments') expect(typeof (fromApi as CanonicalRecord<'appointments'>).data.sourceConfirmation).toBe('string');
     }
   });
 
@@ -143,12 +143,13 @@ describe('same office, same canonical records as the opendental-db adapter', () 
     expect([...apiDocs.records.keys()].sort()).toEqual([...dbDocs.records.keys()].sort());
   });
 
-  it('appointments: confirmation is the ApptConfirmed definition name (the API sends it as text)', async () => {
+  it('appointments: sourceConfirmation is the ApptConfirmed definition name (the API sends it as text), confirmation our confirmed/unconfirmed', async () => {
     const viaApi = await readAll(adapter, ctx, 'appointments');
     const rows = await query<{ AptNum: number; ItemName: string }>('SELECT a.AptNum, d.ItemName FROM appointment a JOIN definition d ON d.DefNum = a.Confirmed');
     for (const row of rows) {
       const record = viaApi.records.get(String(row.AptNum));
-      if (record) expect(record.data.confirmation).toBe(row.ItemName);
+      if (record) expect(record.data.sourceConfirmation).toBe(row.ItemName);
+      if (record) expect(record.data.confirmation).toBe(/unconfirmed|not /i.test(row.ItemName) || !/confirmed/i.test(row.ItemName) ? 'unconfirmed' : 'confirmed');
     }
   });
 
@@ -161,13 +162,13 @@ describe('same office, same canonical records as the opendental-db adapter', () 
       expect(record.data.birthDate).toBe(row.Birthdate === '0001-01-01' ? null : row.Birthdate);
     }
     const appointments = await readAll(adapter, ctx, 'appointments');
-    for (const row of await query("SELECT AptNum, AptStatus, DATE_FORMAT(AptDateTime, '%Y-%m-%dT%H:%i:%s') at, Pattern, IsHygiene, DateTimeArrived FROM appointment WHERE AptStatus IN (1, 2, 5) LIMIT 200")) {
+    for (const row of await query("SELECT AptNum, AptStatus, DATE_FORMAT(AptDateTime, '%Y-%m-%dT%H:%i:%s') at, Pattern, IsNewPatient, DateTimeArrived FROM appointment WHERE AptStatus IN (1, 2, 5) LIMIT 200")) {
       const record = appointments.records.get(String(row.AptNum))!;
       expect(record.data.status).toBe({ 1: 'booked', 2: 'fulfilled', 5: 'cancelled' }[row.AptStatus as 1 | 2 | 5]);
       expect(record.data.start).toBe(localToInstant(row.at, TZ));
       expect(record.data.durationMinutes).toBe(row.Pattern.length * 5);
-      expect(record.data.isHygiene).toBe(row.IsHygiene === 1);
-      expect(record.data.arrivedAt).toBe(row.DateTimeArrived.startsWith('0001') ? null : row.DateTimeArrived.replace(' ', 'T'));
+      expect(record.data.isNewPatient).toBe(row.IsNewPatient === 1);
+      expect(record.data.arrivedAt).toBe(row.DateTimeArrived.startsWith('0001') ? null : localToInstant(row.DateTimeArrived.replace(' ', 'T'), TZ));
     }
     const providers = await readAll(adapter, ctx, 'providers');
     const [retired] = await query('SELECT ProvNum FROM provider WHERE ProvStatus = 1');
@@ -253,9 +254,9 @@ describe('insurance chain and documents', () => {
       const record = result.records.get(String(row.PatPlanNum))!;
       expect(record.patientExternalId).toBe(String(row.PatNum));
       expect(record.data).toMatchObject({
-        patientExternalId: String(row.PatNum), order: row.Ordinal, subscriberId: row.SubscriberID, subscriberExternalId: String(row.Subscriber),
+        beneficiary: { externalId: String(row.PatNum) }, order: row.Ordinal, subscriberId: row.SubscriberID, subscriber: { externalId: String(row.Subscriber) },
         relationship: ['self', 'spouse', 'child'][row.Relationship], payer: { name: row.CarrierName, electronicId: row.ElectID },
-        group: { name: row.GroupName || null, number: row.GroupNum || null },
+        groupName: row.GroupName || null, groupNumber: row.GroupNum || null,
       });
     }
     const [pp, subs, plans, carriers] = await Promise.all(['patplan', 'inssub', 'insplan', 'carrier'].map((t) => query(`SELECT * FROM ${t}`)));
@@ -285,7 +286,7 @@ describe('write operations', () => {
   it('createPatient: 201 creates; the same person again is OpenDental\'s duplicate (duplicate: true, same PatNum)', async () => {
     const input = { LName: 'Nakamura', FName: 'Aiko', Birthdate: '1991-07-14', Email: 'aiko.n@example.com', Gender: 'Female' as const };
     const created = await adapter.createPatient(ctx, input);
-    expect(created).toMatchObject({ duplicate: false, record: { data: { firstName: 'Aiko', birthDate: '1991-07-14', gender: 'female', status: 'active' } } });
+    expect(created).toMatchObject({ duplicate: false, record: { data: { names: expect.arrayContaining([expect.objectContaining({ use: 'official', given: ['Aiko'] })]), birthDate: '1991-07-14', gender: 'female', status: 'active' } } });
     const again = await adapter.createPatient(ctx, input);
     expect(again).toMatchObject({ duplicate: true, patNum: created.patNum });
     expect((await adapter.getPatient(ctx, created.patNum)).record.externalId).toBe(String(created.patNum));
@@ -303,13 +304,13 @@ describe('write operations', () => {
 
     const [patient] = await query('SELECT PatNum FROM patient WHERE PatStatus = 0 ORDER BY PatNum LIMIT 1');
     const booked = await adapter.createAppointment(ctx, { PatNum: patient.PatNum, Op: op.OperatoryNum, AptDateTime: slot.start, Pattern: '//XXXX//', IsNewPatient: false });
-    expect(booked.record?.data).toMatchObject({ status: 'booked', start: slot.start, durationMinutes: 40, locationExternalId: String(op.OperatoryNum) });
+    expect(booked.record?.data).toMatchObject({ status: 'booked', start: slot.start, durationMinutes: 40, location: { externalId: String(op.OperatoryNum) } });
     expect(booked.vendor.AptDateTime).toBe(slot.localStart.replace('T', ' '));
 
     const confirmed = await adapter.confirmAppointment(ctx, booked.aptNum, { confirmVal: 'Confirmed' });
-    expect(confirmed.record?.data.confirmation).toBe('Appointment Confirmed');
+    expect(confirmed.record?.data).toMatchObject({ confirmation: 'confirmed', sourceConfirmation: 'Appointment Confirmed' });
     const noted = await adapter.appendAppointmentNote(ctx, booked.aptNum, 'Prefers the window chair.');
-    expect(noted.record?.data.note).toBe('Prefers the window chair.');
+    expect(noted.record?.data.comment).toBe('Prefers the window chair.');
     const broken = await adapter.breakAppointment(ctx, booked.aptNum, { sendToUnscheduledList: false, breakType: 'Cancelled' });
     expect(broken.record?.data).toMatchObject({ status: 'cancelled', sourceStatus: 'Broken' });
     const again = await adapter.breakAppointment(ctx, booked.aptNum, { sendToUnscheduledList: false }).catch((e) => e);

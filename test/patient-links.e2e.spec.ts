@@ -7,7 +7,7 @@ interface PatientDto {
   id: string;
   integrationId: string;
   externalId: string;
-  data: { firstName: string; lastName: string; birthDate: string };
+  data: { names: Array<{ use: string; family: string; given: string[] }>; birthDate: string };
   link: { patientId: string; reason: string } | null;
 }
 
@@ -55,7 +55,7 @@ describe('patient links across sources and GET /patients/:id/sources', () => {
     const firsts = await all(first);
     const seconds = await all(second);
     expect(seconds).toHaveLength(firsts.length);
-    const key = (p: PatientDto) => `${p.data.firstName}|${p.data.lastName}|${p.data.birthDate}`.toLowerCase();
+    const key = (p: PatientDto) => `${p.data.names[0].given[0]}|${p.data.names[0].family}|${p.data.birthDate}`.toLowerCase();
     const byKey = new Map<string, PatientDto[]>();
     for (const p of firsts) byKey.set(key(p), [...(byKey.get(key(p)) ?? []), p]);
     let linked = 0;
@@ -102,9 +102,9 @@ describe('patient links across sources and GET /patients/:id/sources', () => {
     expect(rootSource.link).toBeNull();
     expect(linkedSource.link).toMatchObject({ patientId: rootSource.patientId, reason: 'name_birthdate' });
     for (const s of fromRoot.sources) {
-      expect(s.sections.demographics).toMatchObject({ firstName: target!.data.firstName, lastName: target!.data.lastName, birthDate: target!.data.birthDate });
-      expect(Object.keys(s.sections.contacts)).toEqual(expect.arrayContaining(['email', 'phone', 'phones']));
-      expect(s.sections.demographics).not.toHaveProperty('phones');
+      expect(s.sections.demographics).toMatchObject({ names: target!.data.names, birthDate: target!.data.birthDate });
+      expect(Object.keys(s.sections.contacts)).toEqual(['telecom']);
+      expect(s.sections.demographics).not.toHaveProperty('telecom');
       expect(s.sections.addresses).toHaveLength(1);
       expect(s.sections.appointments.length).toBeGreaterThan(0);
       for (const a of s.sections.appointments) expect(String(a.raw.AptNum)).toBe(a.externalId);

@@ -84,8 +84,9 @@ describe('opendental-db: full then incremental sync through the API and the Bull
       const source = (src as Array<Record<string, string>>)[0];
       const res = await t.http.get(`/api/v1/patients?externalId=${patNum}&includeDeleted=true`).set('Authorization', org.auth).expect(200);
       if (!res.body.data.length) continue; // a patient without a birth date is skipped, by rule
-      expect(res.body.data[0].data.email).toBe(source.Email || null);
-      expect(res.body.data[0].data.address.line1).toBe(source.Address || null);
+      const telecom = res.body.data[0].data.telecom as Array<{ system: string; value: string }>;
+      expect(telecom.find((c) => c.system === 'email')?.value ?? null).toBe(source.Email || null);
+      expect(res.body.data[0].data.addresses[0]?.line[0] ?? null).toBe(source.Address || null);
       expect(res.body.data[0].version).toBeGreaterThan(1);
     }
     for (const patNum of changes.deletedPatNums) {

@@ -212,7 +212,7 @@ describe('inbound webhooks (opendental-api against its sandbox)', () => {
     const done = await waitFor(endpoints.events, deliveryId, 'succeeded');
     const patients = await http.get(`/api/v1/patients?externalId=${patNum}`).set('Authorization', auth).expect(200);
     // Only the events integration fetched the patient after the rename: its record carries the new name.
-    expect(patients.body.data.map((p: { data: { firstName: string } }) => p.data.firstName)).toContain(name);
+    expect(patients.body.data.map((p: { data: { names: Array<{ given: string[] }> } }) => p.data.names[0].given[0])).toContain(name);
     await post(integrations.events, body, { Authorization: `ODFHIR ${SANDBOX_DEVELOPER_KEY}/${CUSTOMER}` }).expect(200);
 
     await http.post(`/api/v1/sync/webhooks/deliveries/${done.id}/retry`).set('Authorization', otherAuth).expect(404);

@@ -13,6 +13,7 @@ import type { Practitioner } from './practitioner';
 
 export * from './appointment';
 export * from './balance';
+export * from './builders';
 export * from './coverage';
 export * from './datatypes';
 export * from './document-reference';
@@ -20,6 +21,7 @@ export * from './identifier-systems';
 export * from './location';
 export * from './patient';
 export * from './practitioner';
+export * from './validate';
 export * from './value-sets';
 
 /** Canonical resource types, named after their FHIR R4 counterparts' plural use in our API. */

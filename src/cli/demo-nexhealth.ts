@@ -1,5 +1,6 @@
 import { INestApplication } from '@nestjs/common';
 import axios from 'axios';
+import { Patient, preferredPhone } from '../canonical';
 import { NEXHEALTH_SANDBOX_API_KEY, NEXHEALTH_SANDBOX_PREFIX, NEXHEALTH_SANDBOX_SUBDOMAIN, NexHealthSandbox } from '../sandbox/nexhealth';
 import { DemoClient, JobView } from './demo-client';
 
@@ -9,7 +10,7 @@ interface PatientView {
   id: string;
   externalId: string;
   version: number;
-  data: { firstName: string; lastName: string; phone: string | null };
+  data: Pick<Patient, 'names' | 'telecom'>;
   link: { patientId: string; reason: string } | null;
 }
 
@@ -42,7 +43,7 @@ export async function demoNexHealth(
   const page = await client.call<{ data: PatientView[] }>('get', `/api/v1/patients?integrationId=${integration.id}&limit=1`);
   const before = page.data[0];
   const newPhone = '5125550199';
-  out(`   at NexHealth, patient ${before.externalId} changes phone ${before.data.phone ?? '(none)'} → ${newPhone}`);
+  out(`   at NexHealth, patient ${before.externalId} changes phone ${preferredPhone(before.data.telecom) ?? '(none)'} → ${newPhone}`);
   const admin = await axios.post(`${baseUrl}${NEXHEALTH_SANDBOX_PREFIX}/_admin/patients/${before.externalId}`,
     { bio: { cell_phone_number: newPhone, phone_number: newPhone } }, { headers: { authorization: NEXHEALTH_SANDBOX_API_KEY }, validateStatus: () => true });
   const delivered = (admin.data?.deliveries ?? []) as Array<{ status: number | null }>;
@@ -55,7 +56,7 @@ export async function demoNexHealth(
     await new Promise((r) => setTimeout(r, 200));
   }
   const shown = after.version > before.version ? 'updated' : 'NOT updated within 30 s';
-  out(`   our store: patient ${after.id} ${shown}: phone ${after.data.phone ?? '(none)'}, version ${before.version} → ${after.version}`);
+  out(`   our store: patient ${after.id} ${shown}: phone ${preferredPhone(after.data.telecom) ?? '(none)'}, version ${before.version} → ${after.version}`);
   const deliveries = await client.call<{ data: Array<{ status: string; changedCount: number | null }> }>('get', `/api/v1/sync/webhooks/${hook.id}/deliveries`);
   out(`   deliveries: ${deliveries.data.map((d) => `${d.status} (${d.changedCount ?? 0} record)`).join(', ')}`);
 }

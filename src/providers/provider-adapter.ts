@@ -13,11 +13,11 @@ import type { WebhookSchemeDefinition } from './webhook-verifier';
  * instant or a Bulk Data `$export` status URL for FHIR servers.
  */
 
-/** Canonical resource types, named after their FHIR R4 counterparts' plural use in our API. */
-export type ResourceType = 'patients' | 'providers' | 'locations' | 'appointments' | 'coverages' | 'documents' | 'balances';
+import type { CanonicalRecord, ResourceType } from '../canonical';
 
-/** Every resource type, in the order a sync runs them (referenced records first). */
-export const RESOURCE_ORDER: readonly ResourceType[] = ['providers', 'locations', 'patients', 'coverages', 'appointments', 'documents', 'balances'];
+/** The canonical types live in src/canonical; re-exported so adapters and core import them from one place. */
+export { RESOURCE_ORDER } from '../canonical';
+export type { CanonicalData, CanonicalRecord, ResourceType } from '../canonical';
 
 /** Vendor categories shown in the catalog. */
 export type VendorCategory = 'dental_pms' | 'ehr' | 'integration_platform';
@@ -113,26 +113,6 @@ export interface ReadRequest {
   batchSize: number;
   /** Stop after this many source rows; the last checkpoint lets the next run continue. */
   limit?: number;
-}
-
-/**
- * A canonical record as the adapter maps it. `data` holds vendor-neutral fields (camelCase,
- * FHIR-flavoured codes); `raw` the source row minus sensitive fields; `sensitive` fields the
- * store encrypts (for example a full SSN) and never returns.
- */
-export interface CanonicalRecord {
-  externalId: string;
-  data: Record<string, unknown>;
-  raw?: Record<string, unknown>;
-  sensitive?: Record<string, string>;
-  /** The source says this record is deleted (for example PatStatus Deleted, ProvStatus Deleted). */
-  deleted?: boolean;
-  /** The vendor's own change stamp, kept verbatim (for example DateTStamp in office time). */
-  sourceUpdatedAt?: string | null;
-  /** External id of the patient this record belongs to (appointments, coverages, documents, balances). */
-  patientExternalId?: string | null;
-  /** Indexed copies of fields the records API filters on. */
-  index?: { searchText?: string | null; birthDate?: string | null; startsAt?: string | null; status?: string | null };
 }
 
 /** A source row that was not stored, with a reason code and a message free of PHI. */

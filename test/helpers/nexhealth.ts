@@ -46,8 +46,8 @@ export function nexContext(baseUrl: string, config: Record<string, unknown> = {}
 }
 
 /** Runs one read() to its end; `onBatch` runs after each batch (e.g. to expire tokens mid-migration). */
-export function readAll(adapter: NexHealthAdapter, ctx: AdapterContext, resource: ResourceType, checkpoint: Checkpoint | null = null,
-  batchSize = 1000, onBatch?: (batch: ReadBatch, index: number) => void | Promise<void>): Promise<ReadResult> {
+export function readAll<R extends ResourceType>(adapter: NexHealthAdapter, ctx: AdapterContext, resource: R, checkpoint: Checkpoint | null = null,
+  batchSize = 1000, onBatch?: (batch: ReadBatch, index: number) => void | Promise<void>): Promise<ReadResult<R>> {
   return readToEnd(adapter, ctx, { resource, checkpoint, batchSize }, onBatch);
 }
 

@@ -61,8 +61,8 @@ export function apiContext(baseUrl: string, customerKey: string, config: Record<
 }
 
 /** Runs one read() to its end. */
-export function readAll(adapter: OpenDentalApiAdapter | { read: OpenDentalApiAdapter['read'] }, ctx: AdapterContext, resource: ResourceType,
-  checkpoint: Checkpoint | null = null, batchSize = 1000, limit?: number): Promise<ReadResult> {
+export function readAll<R extends ResourceType>(adapter: OpenDentalApiAdapter | { read: OpenDentalApiAdapter['read'] }, ctx: AdapterContext, resource: R,
+  checkpoint: Checkpoint | null = null, batchSize = 1000, limit?: number): Promise<ReadResult<R>> {
   return readToEnd(adapter, ctx, { resource, checkpoint, batchSize, limit });
 }
 

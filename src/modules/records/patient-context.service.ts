@@ -1,18 +1,20 @@
 import { Injectable } from '@nestjs/common';
+import { CanonicalData, emailOf, officialName } from '../../canonical';
 import { RecordRow, RecordsRepository } from './records.repository';
 import { RecordsService } from './records.service';
 
-type Data = Record<string, any>;
+type Appointment = CanonicalData['appointments'];
+type Patient = CanonicalData['patients'];
 
 function line(label: string, value: unknown): string | null {
   return value === null || value === undefined || value === '' ? null : `- ${label}: ${value}`;
 }
 
-function appointmentLine(a: Data, providers: Map<string, string>, locations: Map<string, string>): string {
+function appointmentLine(a: Appointment, providers: Map<string, string>, locations: Map<string, string>): string {
   const when = a.localStart ? `${String(a.localStart).replace('T', ' ').slice(0, 16)} (${a.timeZone})` : 'unscheduled';
-  const who = providers.get(a.providerExternalId) ?? 'no provider';
-  const where = locations.get(a.locationExternalId);
-  return `- ${when} · ${a.status ?? 'unknown'} · ${a.durationMinutes ?? '?'} min · ${who}${where ? ` · ${where}` : ''}${a.note ? ` · note: ${String(a.note).slice(0, 120)}` : ''}`;
+  const who = (a.provider && providers.get(a.provider.externalId)) ?? 'no provider';
+  const where = a.location ? locations.get(a.location.externalId) : undefined;
+  return `- ${when} · ${a.status ?? 'unknown'} · ${a.durationMinutes ?? '?'} min · ${who}${where ? ` · ${where}` : ''}${a.comment ? ` · note: ${a.comment.slice(0, 120)}` : ''}`;
 }
 
 /**
@@ -29,31 +31,33 @@ export class PatientContextService {
   /** @throws 404 for an unknown patient or another organization's. */
   async markdown(organizationId: string, patientId: string, now = new Date()): Promise<string> {
     const patient: RecordRow = await this.records.get(organizationId, 'patients', patientId);
-    const d = patient.data as Data;
-    const related = (await this.repository.patientContext(organizationId, patient.integration_id, patientId)) as Array<{ resource_type: string; external_id: string; data: Data; starts_at: Date | null }>;
+    const d = patient.data as unknown as Patient;
+    const related = (await this.repository.patientContext(organizationId, patient.integration_id, patientId)) as Array<{ resource_type: string; external_id: string; data: Record<string, unknown>; starts_at: Date | null }>;
     const providers = new Map(related.filter((r) => r.resource_type === 'providers').map((r) => [r.external_id, String(r.data.displayName ?? r.data.abbreviation)]));
     const locations = new Map(related.filter((r) => r.resource_type === 'locations').map((r) => [r.external_id, String(r.data.name)]));
     const appointments = related.filter((r) => r.resource_type === 'appointments' && r.starts_at);
     const upcoming = appointments.filter((a) => a.starts_at! >= now).sort((a, b) => +a.starts_at! - +b.starts_at!).slice(0, 5);
     const recent = appointments.filter((a) => a.starts_at! < now).sort((a, b) => +b.starts_at! - +a.starts_at!).slice(0, 5);
-    const address = d.address ? [d.address.line1, d.address.line2, d.address.city, d.address.state, d.address.postalCode].filter(Boolean).join(', ') : null;
+    const home = d.addresses?.[0];
+    const address = home ? [...home.line, home.city, home.state, home.postalCode].filter(Boolean).join(', ') : null;
+    const legal = officialName(d.names ?? []);
+    const phones = (d.telecom ?? []).filter((t) => t.system === 'phone').sort((a, b) => (a.rank ?? Infinity) - (b.rank ?? Infinity));
     const parts = [
       `# ${d.displayName ?? 'Patient'}${patient.deleted_at ? ' (deleted at source)' : ''}`,
       [
-        line('Legal name', [d.firstName, d.middleInitial, d.lastName].filter(Boolean).join(' ')),
+        line('Legal name', legal?.text),
         line('Preferred name', d.preferredName),
         line('Birth date', d.birthDate),
         line('Status', d.status),
-        line('Phone', d.phone),
-        ...(d.phones ?? []).slice(1).map((p: Data) => line(`Phone (${p.type})`, p.number)),
-        line('Email', d.email),
+        line('Phone', phones[0]?.value),
+        ...phones.slice(1).map((p) => line(`Phone (${p.use ?? 'other'})`, p.value)),
+        line('Email', emailOf(d.telecom ?? [])),
         line('Address', address),
-        line('Primary provider', providers.get(d.primaryProviderExternalId)),
-        line('Secondary provider', providers.get(d.secondaryProviderExternalId)),
+        line('Primary provider', d.primaryProvider ? providers.get(d.primaryProvider.externalId) : null),
         line(`${patient.vendor} id`, patient.external_id),
       ].filter(Boolean).join('\n'),
-      `## Upcoming appointments\n${upcoming.length ? upcoming.map((a) => appointmentLine(a.data, providers, locations)).join('\n') : '- none'}`,
-      `## Recent appointments\n${recent.length ? recent.map((a) => appointmentLine(a.data, providers, locations)).join('\n') : '- none'}`,
+      `## Upcoming appointments\n${upcoming.length ? upcoming.map((a) => appointmentLine(a.data as unknown as Appointment, providers, locations)).join('\n') : '- none'}`,
+      `## Recent appointments\n${recent.length ? recent.map((a) => appointmentLine(a.data as unknown as Appointment, providers, locations)).join('\n') : '- none'}`,
     ];
     return `${parts.join('\n\n')}\n`;
   }

@@ -1,30 +1,49 @@
 import { PoolClient } from 'pg';
+import { CanonicalData, isLinkableSystem, officialName } from '../../canonical';
 import { normalizeSearchText } from '../../common/search-text';
 import { byExternalIds } from './records.repository';
 
 /** Why a patient was linked to a patient of another source. */
 export type LinkReason = 'external_id' | 'name_birthdate';
 
+const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
+
+function namePart(value: string | null | undefined): string | null {
+  return value ? normalizeSearchText(value)?.replace(/ /g, '') ?? null : null;
+}
+
 /**
- * The key two sources' patients are matched on when no external id links them:
- * `first|last|yyyy-MM-dd` from the canonical `firstName` (legal name, not the preferred one),
- * `lastName` and `birthDate`, each normalised like name search (accents, case, apostrophes and
- * hyphens removed: "O'Brien-Zoë" = "obrienzoe"). Null when any part is missing, so patients
- * without a birth date are never matched by name alone.
+ * The key two sources' patients are matched on when no identifier links them:
+ * `first|last|yyyy-MM-dd` from the `official` name (its first given name, the legal one, not the
+ * preferred), its family name and `birthDate`, each normalised like name search (accents, case,
+ * apostrophes and hyphens removed: "O'Brien-Zoë" = "obrienzoe"). Null when any part is missing,
+ * so patients without a birth date are never matched by name alone.
  */
-export function patientMatchKey(data: Record<string, unknown>): string | null {
-  const part = (v: unknown) => (typeof v === 'string' ? normalizeSearchText(v)?.replace(/ /g, '') ?? null : null);
-  const first = part(data.firstName);
-  const last = part(data.lastName);
-  const birth = typeof data.birthDate === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(data.birthDate) ? data.birthDate : null;
+export function patientMatchKey(data: CanonicalData['patients']): string | null {
+  const name = officialName(data.names ?? []);
+  const first = namePart(name?.given[0]);
+  const last = namePart(name?.family);
+  const birth = typeof data.birthDate === 'string' && ISO_DATE.test(data.birthDate) ? data.birthDate : null;
   return first && last && birth ? `${first}|${last}|${birth}` : null;
+}
+
+/**
+ * A patient's linkable identifiers as `system|value` (the `records.link_keys` column), or null
+ * when it has none. Only systems that pass {@link isLinkableSystem} count: integration-scoped
+ * ids (`source:…`) mean nothing in another integration.
+ */
+export function patientLinkKeys(data: CanonicalData['patients']): string[] | null {
+  let keys: string[] | null = null;
+  for (const id of data.identifiers ?? []) {
+    if (isLinkableSystem(id.system)) (keys ??= []).push(`${id.system}|${id.value}`);
+  }
+  return keys;
 }
 
 /** A patient row as the linker reads it: the batch's patients and their candidates alike. */
 interface Candidate {
   id: string;
-  external_id: string;
-  foreign_id: string | null;
+  link_keys: string[] | null;
   match_key: string | null;
   birth_date: string | null;
 }
@@ -39,28 +58,47 @@ function only(found: Map<string, Candidate> | undefined): Candidate | null {
   return found && found.size === 1 ? [...found.values()][0] : null;
 }
 
-const CANDIDATE_COLUMNS = `id, external_id, data->>'foreignId' AS foreign_id, match_key, to_char(birth_date, 'YYYY-MM-DD') AS birth_date`;
+function group(rows: Candidate[], keys: (c: Candidate) => Array<string | null>): Map<string, Map<string, Candidate>> {
+  const map = new Map<string, Map<string, Candidate>>();
+  for (const c of rows) {
+    for (const k of keys(c)) {
+      if (!k) continue;
+      let found = map.get(k);
+      if (!found) map.set(k, (found = new Map()));
+      found.set(c.id, c);
+    }
+  }
+  return map;
+}
+
+const CANDIDATE_COLUMNS = `id, link_keys, match_key, to_char(birth_date, 'YYYY-MM-DD') AS birth_date`;
 
 /**
  * Links the given patients of one integration to an existing patient of the same organization
  * from another integration, inside the caller's transaction:
- * 1. `external_id`: the new patient's `data.foreignId` (the EHR id a synchronizer such as
- *    NexHealth reports) equals the other patient's external id, or the other way round, and
- *    their birth dates do not disagree (a foreign id is only unique within the system behind
- *    the synchronizer: PatNum 42 of another office is someone else);
+ * 1. `external_id`: the two come from integrations of different vendors, share a linkable
+ *    identifier (`records.link_keys`, see {@link patientLinkKeys}: for example the OpenDental
+ *    PatNum a NexHealth patient reports and the OpenDental patient's own PatNum under the same
+ *    system) and their birth dates do not disagree. A PMS key is only unique within one office:
+ *    two integrations of the same vendor (two OpenDental databases, or the same one read twice)
+ *    both carry their own PatNums, which proves nothing, and PatNum 42 of another office is
+ *    someone else;
  * 2. otherwise `name_birthdate`: equal {@link patientMatchKey}.
  * A link is made only when exactly one candidate matches, to a root (a patient that is not
  * itself linked and not deleted); patients already linked, or that others link to, keep their
  * place. Links are never moved by a later sync (a person changing a name stays linked).
- * Cost per batch: a few indexed `= ANY` lookups and one UPDATE from arrays (plans that stay
- * simple on a table whose statistics lag behind a bulk load), and one cheap query when the
- * organization has a single integration.
+ * Cost per batch, whatever its size: one read of the batch, one of link targets, one GIN `&&`
+ * probe for identifiers, one indexed `= ANY` for match keys and one UPDATE from arrays; one
+ * cheap query when the organization has a single integration.
  * @returns how many patients were linked.
  */
 export async function linkPatients(client: PoolClient, organizationId: string, integrationId: string, externalIds: string[]): Promise<number> {
   if (!externalIds.length) return 0;
-  const others = (await client.query<{ id: string }>(`SELECT id FROM integrations WHERE organization_id = $1 AND id <> $2`, [organizationId, integrationId])).rows.map((r) => r.id);
+  const integrations = (await client.query<{ id: string; vendor: string }>(`SELECT id, vendor FROM integrations WHERE organization_id = $1`, [organizationId])).rows;
+  const vendor = integrations.find((i) => i.id === integrationId)?.vendor;
+  const others = integrations.filter((i) => i.id !== integrationId);
   if (!others.length) return 0;
+  const otherVendors = others.filter((i) => i.vendor !== vendor).map((i) => i.id);
   const batch = (await client.query<Candidate>(
     `${byExternalIds(CANDIDATE_COLUMNS)} AND r.linked_patient_id IS NULL AND r.deleted_at IS NULL`,
     [integrationId, 'patients', externalIds],
@@ -73,48 +111,34 @@ export async function linkPatients(client: PoolClient, organizationId: string, i
   const open = batch.filter((b) => !targets.has(b.id));
   if (!open.length) return 0;
 
-  const roots = `resource_type = 'patients' AND linked_patient_id IS NULL AND deleted_at IS NULL`;
-  const foreignIds = [...new Set(open.map((b) => b.foreign_id).filter((f): f is string => !!f))];
-  const byExternal = foreignIds.length ? (await client.query<Candidate>(
-    `SELECT ${CANDIDATE_COLUMNS} FROM records WHERE integration_id = ANY($1::uuid[]) AND ${roots} AND external_id = ANY($2::text[])`, [others, foreignIds],
-  )).rows : [];
-  const byForeign = (await client.query<Candidate>(
+  const roots = `resource_type = 'patients' AND linked_patient_id IS NULL AND deleted_at IS NULL AND organization_id = $1 AND integration_id <> $3`;
+  const linkKeys = otherVendors.length ? [...new Set(open.flatMap((b) => b.link_keys ?? []))] : [];
+  const byIdentifier = linkKeys.length ? (await client.query<Candidate>(
     `SELECT ${CANDIDATE_COLUMNS} FROM records
-      WHERE organization_id = $1 AND ${roots} AND data ? 'foreignId' AND data->>'foreignId' = ANY($2::text[]) AND integration_id <> $3`,
-    [organizationId, open.map((b) => b.external_id), integrationId],
-  )).rows;
+      WHERE ${roots} AND integration_id = ANY($4::uuid[]) AND link_keys IS NOT NULL AND link_keys && $2::text[]`,
+    [organizationId, linkKeys, integrationId, otherVendors],
+  )).rows : [];
   const keys = [...new Set(open.map((b) => b.match_key).filter((k): k is string => !!k))];
   const byKey = keys.length ? (await client.query<Candidate>(
-    `SELECT ${CANDIDATE_COLUMNS} FROM records WHERE organization_id = $1 AND ${roots} AND match_key = ANY($2::text[]) AND integration_id <> $3`,
+    `SELECT ${CANDIDATE_COLUMNS} FROM records WHERE ${roots} AND match_key = ANY($2::text[])`,
     [organizationId, keys, integrationId],
   )).rows : [];
 
-  const group = (rows: Candidate[], key: (c: Candidate) => string | null) => {
-    const map = new Map<string, Map<string, Candidate>>();
-    for (const c of rows) {
-      const k = key(c);
-      if (!k) continue;
-      if (!map.has(k)) map.set(k, new Map());
-      map.get(k)!.set(c.id, c);
-    }
-    return map;
-  };
-  const externalOf = group(byExternal, (c) => c.external_id);
-  const foreignOf = group(byForeign, (c) => c.foreign_id);
-  const keyOf = group(byKey, (c) => c.match_key);
+  const identifierOf = group(byIdentifier, (c) => c.link_keys ?? []);
+  const keyOf = group(byKey, (c) => [c.match_key]);
 
   const ids: string[] = [];
   const linkTo: string[] = [];
   const reasons: LinkReason[] = [];
   for (const b of open) {
     const idMatches = new Map<string, Candidate>();
-    for (const c of [...(b.foreign_id ? externalOf.get(b.foreign_id)?.values() ?? [] : []), ...(foreignOf.get(b.external_id)?.values() ?? [])]) {
-      if (datesAgree(b.birth_date, c.birth_date)) idMatches.set(c.id, c);
+    for (const key of b.link_keys ?? []) {
+      for (const c of identifierOf.get(key)?.values() ?? []) if (datesAgree(b.birth_date, c.birth_date)) idMatches.set(c.id, c);
     }
     if (idMatches.size) {
       const target = only(idMatches);
       if (target) (ids.push(b.id), linkTo.push(target.id), reasons.push('external_id'));
-      continue; // an ambiguous id match is not resolved by name
+      continue; // an ambiguous identifier match is not resolved by name
     }
     const target = b.match_key ? only(keyOf.get(b.match_key)) : null;
     if (target) (ids.push(b.id), linkTo.push(target.id), reasons.push('name_birthdate'));

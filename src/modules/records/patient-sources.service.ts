@@ -4,7 +4,7 @@ import { PatientOwnedRow, RecordRow, RecordsRepository } from './records.reposit
 import { RecordsService } from './records.service';
 
 /** Canonical patient fields shown under `contacts` and `addresses`; every other field is `demographics`. */
-const CONTACT_FIELDS = ['email', 'phone', 'phones'];
+const CONTACT_FIELDS = ['telecom'];
 const ADDRESS_FIELDS = ['address', 'addresses'];
 /** Patient-owned resources and the section each fills. */
 const SECTION_OF: Record<string, 'coverages' | 'appointments' | 'documents' | 'financials'> = {

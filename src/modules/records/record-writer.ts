@@ -3,10 +3,10 @@ import { from as copyFrom } from 'pg-copy-streams';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { Cipher, contentHash } from '../../common/crypto';
-import { CanonicalRecord, ResourceType } from '../../providers/provider-adapter';
+import { CanonicalData, CanonicalRecord, ResourceType } from '../../providers/provider-adapter';
 import { copyLine } from './copy-text';
 import { withTransaction } from '../../database/transaction';
-import { linkPatients, patientMatchKey } from './patient-linker';
+import { linkPatients, patientLinkKeys, patientMatchKey } from './patient-linker';
 import { byExternalIds } from './records.repository';
 
 /** Where a batch goes. */
@@ -43,8 +43,16 @@ const COPY_CHUNK_ROWS = 200;
 
 const STAGE_COLUMNS = [
   'external_id', 'data', 'raw', 'sensitive_ciphertext', 'content_hash', 'patient_external_id', 'patient_id',
-  'search_text', 'birth_date', 'starts_at', 'status', 'source_updated_at', 'deleted_at', 'match_key',
+  'search_text', 'birth_date', 'starts_at', 'status', 'source_updated_at', 'deleted_at', 'match_key', 'link_keys',
 ];
+
+const ARRAY_ESCAPABLE = /["\\]/g;
+
+/** A text[] literal for COPY (https://www.postgresql.org/docs/current/arrays.html#ARRAYS-IO): each element quoted, `"` and `\` escaped. */
+export function textArrayLiteral(values: string[] | null): string | null {
+  if (!values) return null;
+  return `{${values.map((v) => `"${v.replace(ARRAY_ESCAPABLE, '\\$&')}"`).join(',')}}`;
+}
 
 /**
  * Bulk writer for canonical records, used inside the caller's transaction:
@@ -160,7 +168,7 @@ export class RecordWriter {
     await client.query(`CREATE TEMP TABLE IF NOT EXISTS records_stage (
         external_id text, data jsonb, raw json, sensitive_ciphertext bytea, content_hash text, patient_external_id text,
         patient_id uuid, search_text text, birth_date date, starts_at timestamptz, status text, source_updated_at text, deleted_at timestamptz,
-        match_key text
+        match_key text, link_keys text[]
       ) ON COMMIT DELETE ROWS`);
     await pipeline(Readable.from([copyText]), client.query(copyFrom(`COPY records_stage (${STAGE_COLUMNS.join(', ')}) FROM STDIN`)));
     await client.query(
@@ -168,7 +176,7 @@ export class RecordWriter {
               data = s.data, raw = s.raw, sensitive_ciphertext = s.sensitive_ciphertext, content_hash = s.content_hash,
               patient_external_id = s.patient_external_id, patient_id = s.patient_id, search_text = s.search_text,
               birth_date = s.birth_date, starts_at = s.starts_at, status = s.status, source_updated_at = s.source_updated_at,
-              match_key = s.match_key,
+              match_key = s.match_key, link_keys = s.link_keys,
               deleted_at = CASE WHEN s.deleted_at IS NULL THEN NULL ELSE COALESCE(r.deleted_at, s.deleted_at) END,
               version = r.version + 1, last_synced_at = now(), updated_at = now()
          FROM records_stage s
@@ -182,6 +190,7 @@ export class RecordWriter {
     target: WriteTarget, r: CanonicalRecord, data: string, raw: string | null, sensitive: string | null, hash: string, patientIds: Map<string, string>,
   ): string {
     const aad = `record:${target.integrationId}:${target.resource}:${r.externalId}`;
+    const patient = target.resource === 'patients' ? (r.data as CanonicalData['patients']) : null;
     return copyLine([
       r.externalId,
       data,
@@ -196,7 +205,8 @@ export class RecordWriter {
       r.index?.status ?? null,
       r.sourceUpdatedAt ?? null,
       r.deleted ? new Date().toISOString() : null,
-      target.resource === 'patients' ? patientMatchKey(r.data) : null,
+      patient ? patientMatchKey(patient) : null,
+      patient ? textArrayLiteral(patientLinkKeys(patient)) : null,
     ]);
   }
 }

@@ -1,4 +1,8 @@
 import { normalizeSearchText } from '../../common/search-text';
+import {
+  Address, AdministrativeGender, ContactPointUse, PatientStatus, SOURCE_CHART_NUMBER_SYSTEM, SOURCE_ID_SYSTEM,
+  address, humanName, identifiers, link, pmsPatientKeySystem, telecom,
+} from '../../canonical';
 import { CanonicalRecord, RecordIssue } from '../provider-adapter';
 
 /** A NexHealth patient as GET /patients or GET /patients/{id} returns it (v3.0.0 schemas; `bio` fields may be missing or ""). */
@@ -10,8 +14,6 @@ export interface NexPatientMapOptions {
   /** The integration's NexHealth location (list rows do not say which location they were read for). */
   locationId: number;
 }
-
-type Phone = { type: 'mobile' | 'home' | 'work'; number: string };
 
 /** Trimmed text, or null for empty values. */
 export function str(value: unknown): string | null {
@@ -25,30 +27,35 @@ export function idOf(value: unknown): string | null {
   return value === null || value === undefined || value === '' ? null : String(value);
 }
 
-const GENDER: Record<string, string> = { male: 'male', female: 'female', other: 'other', unknown: 'unknown', m: 'male', f: 'female' };
+const GENDER: Record<string, AdministrativeGender> = { male: 'male', female: 'female', other: 'other', unknown: 'unknown', m: 'male', f: 'female' };
 
-function phones(bio: Record<string, unknown>): Phone[] {
-  // Same order of preference as the OpenDental mapper: mobile > home > work.
-  const list: Array<[Phone['type'], unknown]> = [['mobile', bio.cell_phone_number], ['home', bio.home_phone_number], ['work', bio.work_phone_number]];
-  return list.flatMap(([type, value]) => {
-    const number = str(value);
-    return number ? [{ type, number }] : [];
-  });
+/** `foreign_id_type` prefix of patients NexHealth mirrors from an OpenDental database (its synchronizer is named `msg-opendental-<source>`). */
+const OPENDENTAL_SOURCE_PREFIX = 'msg-opendental';
+
+/**
+ * The identifier a NexHealth `foreign_id` becomes: the EHR's own patient key under that EHR's
+ * PMS key system when NexHealth names the EHR (today OpenDental: `msg-opendental-*` → the PatNum
+ * under `pmsPatientKeySystem('opendental')`, the system OpenDental patients carry their PatNum
+ * under), so the patient linker can match the two without knowing either vendor. Null otherwise.
+ */
+export function foreignIdentifier(foreignId: string | null, foreignIdType: string | null): [string, string, 'PI'] | null {
+  if (!foreignId || !foreignIdType || !foreignIdType.toLowerCase().startsWith(OPENDENTAL_SOURCE_PREFIX)) return null;
+  return [pmsPatientKeySystem('opendental'), foreignId, 'PI'];
 }
 
 /**
- * Maps a NexHealth patient (§3 Patient object) to a canonical patient with the SAME data fields
- * the OpenDental mappers produce (opendental-shared/patient.mapper.ts), so both sources read alike:
- * - names: `firstName`, `lastName`, `middleInitial` (first letter of middle_name), `displayName` = name;
+ * Maps a NexHealth patient (§3 Patient object) to a canonical `Patient` (src/canonical/patient.ts),
+ * the same shape every vendor produces (docs/canonical-model.md has the field table):
+ * - names: `official` = first_name, middle_name, last_name (`text` = name); `displayName` = name;
  * - `birthDate` = bio.date_of_birth; `gender` = bio.gender as FHIR AdministrativeGender;
- * - `status`: inactive → `inactive`, bio.non_patient → `non_patient`, else `active`; `sourceStatus` the NexHealth flags;
- * - `phones[]` typed mobile/home/work from bio (cell > home > work), `phone` the first of them or bio.phone_number;
+ * - `status`: inactive → `inactive`, bio.non_patient → `non_patient`, else `active`; `sourceStatus` the NexHealth flag;
+ * - `telecom`: bio cell (mobile), home, work phone ranked in that order (bio.phone_number when none of them), then email;
  * - address from bio (address_line_1 or street_address, address_line_2, city, state, zip_code);
- * - links: `primaryProviderExternalId` = provider_id, `guarantorExternalId` = guarantor_id, `clinicExternalId` = the NexHealth location;
- * - `foreignId` / `foreignIdType`: the EHR's id (an OpenDental PatNum for `msg-opendental-*`), used to link to an OpenDental patient.
+ * - identifiers: id (PI), chart_id (MR), and `foreign_id` under the EHR's key system (see {@link foreignIdentifier});
+ * - links: `primaryProvider` = provider_id, `guarantor` = guarantor_id, `primaryLocation` = location_id (else the integration's location).
  * Returns a skip issue `missing_birthdate` when `requireBirthdate` is on and there is none.
  */
-export function mapNexPatient(row: NexPatientJson, options: NexPatientMapOptions): CanonicalRecord | RecordIssue {
+export function mapNexPatient(row: NexPatientJson, options: NexPatientMapOptions): CanonicalRecord<'patients'> | RecordIssue {
   const externalId = String(row.id);
   const bio = (row.bio && typeof row.bio === 'object' ? row.bio : {}) as Record<string, unknown>;
   const birthDate = str(bio.date_of_birth)?.slice(0, 10) ?? null;
@@ -56,47 +63,52 @@ export function mapNexPatient(row: NexPatientJson, options: NexPatientMapOptions
   const firstName = str(row.first_name);
   const lastName = str(row.last_name);
   const inactive = row.inactive === true;
-  const status = inactive ? 'inactive' : bio.non_patient === true ? 'non_patient' : 'active';
-  const list = phones(bio);
+  const status: PatientStatus = inactive ? 'inactive' : bio.non_patient === true ? 'non_patient' : 'active';
   const gender = str(bio.gender)?.toLowerCase();
+  const cell = str(bio.cell_phone_number);
+  const home = str(bio.home_phone_number);
+  const work = str(bio.work_phone_number);
+  const phones: Array<[ContactPointUse | null, string | null]> = cell || home || work
+    ? [['mobile', cell], ['home', home], ['work', work]]
+    : [[null, str(bio.phone_number)]];
+  const name = humanName('official', lastName, [firstName, str(row.middle_name)]);
+  const fullName = str(row.name);
+  if (fullName) name.text = fullName;
+  const foreign = foreignIdentifier(str(row.foreign_id), str(row.foreign_id_type));
   return {
     externalId,
     sourceUpdatedAt: str(row.updated_at),
     data: {
-      firstName,
-      middleInitial: str(row.middle_name)?.slice(0, 1) ?? null,
-      lastName,
+      names: [name],
       preferredName: null,
-      displayName: str(row.name) ?? ([firstName, lastName].filter(Boolean).join(' ') || null),
-      title: null,
+      displayName: fullName ?? ([firstName, lastName].filter(Boolean).join(' ') || null),
       birthDate,
       gender: gender ? GENDER[gender] ?? 'other' : null,
       status,
-      sourceStatus: inactive ? 'Inactive' : bio.non_patient === true ? 'NonPatient' : 'Active',
-      maritalStatus: null,
-      email: str(row.email),
-      phone: list[0]?.number ?? str(bio.phone_number),
-      phones: list,
-      address: {
-        line1: str(bio.address_line_1) ?? str(bio.street_address), line2: str(bio.address_line_2), city: str(bio.city),
-        state: str(bio.state), postalCode: str(bio.zip_code), country: null,
-      },
-      medicaidId: null,
+      sourceStatus: inactive ? 'inactive' : bio.non_patient === true ? 'non_patient' : 'active',
+      telecom: telecom(phones, str(row.email)),
+      addresses: homeAddress(bio),
+      identifiers: identifiers([
+        [SOURCE_ID_SYSTEM, externalId, 'PI'],
+        [SOURCE_CHART_NUMBER_SYSTEM, str(row.chart_id), 'MR'],
+        ...(foreign ? [foreign] : []),
+      ]),
       ssnLast4: null,
-      chartNumber: str(row.chart_id),
+      deceased: false,
+      deceasedDateTime: null,
+      maritalStatus: null,
       language: str(row.preferred_language),
-      primaryProviderExternalId: idOf(row.provider_id),
-      secondaryProviderExternalId: null,
-      clinicExternalId: String(options.locationId),
-      guarantorExternalId: idOf(row.guarantor_id),
-      deceasedAt: null,
+      primaryProvider: link(idOf(row.provider_id)),
+      primaryLocation: link(idOf(row.location_id) ?? String(options.locationId)),
+      guarantor: link(idOf(row.guarantor_id)),
       firstVisitDate: null,
-      isNewPatient: bio.new_patient === true,
-      billingType: str(row.billing_type),
-      foreignId: str(row.foreign_id),
-      foreignIdType: str(row.foreign_id_type),
     },
     raw: { ...row },
     index: { searchText: normalizeSearchText(firstName, lastName), birthDate, status },
   };
+}
+
+function homeAddress(bio: Record<string, unknown>): Address[] {
+  const home = address('home', [str(bio.address_line_1) ?? str(bio.street_address), str(bio.address_line_2)], str(bio.city), str(bio.state), str(bio.zip_code), null);
+  return home ? [home] : [];
 }

@@ -91,7 +91,7 @@ export interface OdAppointmentQuery {
 /** A patient as OpenDental answered it, mapped by the shared mapper (birth date not required). */
 export interface PatientResult {
   patNum: number;
-  record: CanonicalRecord;
+  record: CanonicalRecord<'patients'>;
   /** OpenDental's JSON. */
   vendor: Record<string, unknown>;
   /** POST found an existing patient (same LName, FName, Birthdate and Email or phone): nothing was created. */
@@ -103,7 +103,7 @@ export interface PatientResult {
 /** An appointment as OpenDental answered it. PtNote rows map to `skipped` (they are notes, not visits). */
 export interface AppointmentResult {
   aptNum: number;
-  record: CanonicalRecord | null;
+  record: CanonicalRecord<'appointments'> | null;
   skipped?: RecordIssue;
   vendor: Record<string, unknown>;
   /** The POST's answer was lost and the booking was found by a search afterwards. */

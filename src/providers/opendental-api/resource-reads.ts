@@ -84,7 +84,7 @@ export function readResource(client: OpenDentalApiClient, config: OpenDentalApiC
   switch (resource) {
     case 'patients':
       return readStreams(client, perClinic('patients', '/patients/Simple', 'PatNum', true, config), request, page,
-        (row) => mapPatient(row, { requireBirthdate: config.requireBirthdate }), signal);
+        (row) => mapPatient(row, { requireBirthdate: config.requireBirthdate, timeZone: config.timeZone }), signal);
     case 'providers':
       // ClinicNum would hide hidden providers and drop serverDateTime (§1.5): providers are read for the whole office.
       return readStreams(client, [{ name: 'providers', path: '/providers', key: 'ProvNum', incremental: true, query: {} }], request, page, mapProvider, signal);

@@ -26,7 +26,7 @@ export class OpenDentalApiWrites {
   ) {}
 
   patientResult(vendor: Json, extra: Partial<PatientResult> = {}): PatientResult {
-    return { patNum: Number(vendor.PatNum), record: mapPatient(vendor, { requireBirthdate: false }) as CanonicalRecord, vendor, ...extra };
+    return { patNum: Number(vendor.PatNum), record: mapPatient(vendor, { requireBirthdate: false, timeZone: this.config.timeZone }) as CanonicalRecord<'patients'>, vendor, ...extra };
   }
 
   appointmentResult(vendor: Json, extra: Partial<AppointmentResult> = {}): AppointmentResult {

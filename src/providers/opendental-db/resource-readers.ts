@@ -70,7 +70,7 @@ export function streamsFor(resource: ResourceType, config: OpenDentalDbConfig): 
       return [{
         name: 'patient',
         query: { table: 'patient', pk: 'PatNum', ts: 'DateTStamp', columns: '*', ...filter },
-        map: (row) => mapPatient(row, { requireBirthdate: config.requireBirthdate }),
+        map: (row) => mapPatient(row, { requireBirthdate: config.requireBirthdate, timeZone: config.timeZone }),
       }];
     }
     case 'providers':

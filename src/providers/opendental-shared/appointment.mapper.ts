@@ -1,3 +1,4 @@
+import { AppointmentParticipant, AppointmentStatus, link } from '../../canonical';
 import { CanonicalRecord, RecordIssue } from '../provider-adapter';
 import { APT_STATUS, PRIORITY, enumName, odBool } from './enums';
 import { fk, localToInstant, odDateTime, oneLine, text } from './values';
@@ -7,19 +8,37 @@ import { fk, localToInstant, odDateTime, oneLine, text } from './values';
  * in `sourceStatus`. Broken appointments are `cancelled` (OpenDental does not say whether the
  * patient cancelled or missed; a Break's breakType is recorded only as a procedure).
  */
-const STATUS: Partial<Record<string, string>> = {
+const STATUS: Partial<Record<string, AppointmentStatus>> = {
   Scheduled: 'booked', Complete: 'fulfilled', UnschedList: 'waitlist', ASAP: 'waitlist',
   Broken: 'cancelled', Planned: 'proposed', None: 'proposed',
 };
 
 /**
- * Maps an OpenDental `appointment` row (§1.6 / schema §2) to a canonical appointment:
- * `start` is AptDateTime read in the office's `timeZone`; `durationMinutes` = len(Pattern) × 5;
- * provider, hygienist, operatory (our `location`) and clinic keep OpenDental keys as external ids.
+ * Our confirmed/unconfirmed from the ApptConfirmed definition's name (practices name them:
+ * "Appointment Confirmed", "Unconfirmed", "Not Called", "Left Message"…): a name saying
+ * "confirmed" without a negation is `confirmed`, any other name `unconfirmed`, none null.
+ */
+export function confirmationOf(name: string | null): 'confirmed' | 'unconfirmed' | null {
+  if (!name) return null;
+  const lower = name.toLowerCase();
+  return lower.includes('confirmed') && !lower.includes('unconfirmed') && !lower.includes('not ') ? 'confirmed' : 'unconfirmed';
+}
+
+function participant(resourceType: AppointmentParticipant['resourceType'], type: AppointmentParticipant['type'], externalId: string | null): AppointmentParticipant[] {
+  return externalId ? [{ resourceType, link: { externalId }, type, status: 'accepted' }] : [];
+}
+
+/**
+ * Maps an OpenDental `appointment` row (§1.6 / schema §2) to a canonical `Appointment`
+ * (FHIR R4 Appointment): `start` is AptDateTime read in the office's `timeZone`;
+ * `durationMinutes` = len(Pattern) × 5; participants: the patient (PART), ProvNum (PPRF),
+ * ProvHyg (SPRF), the operatory Op (LOC, our `locations`); `confirmation` from the
+ * ApptConfirmed definition name (`confirmed`, kept verbatim in `sourceConfirmation`).
+ * DateTimeArrived / DateTimeDismissed become instants in `timeZone`.
  * PtNote / PtNoteCompleted rows are patient notes drawn on the schedule, not visits: they are
  * skipped with reason `patient_note`.
  */
-export function mapAppointment(row: Record<string, unknown>, timeZone: string): CanonicalRecord | RecordIssue {
+export function mapAppointment(row: Record<string, unknown>, timeZone: string): CanonicalRecord<'appointments'> | RecordIssue {
   const externalId = String(row.AptNum);
   const statusName = enumName(APT_STATUS, row.AptStatus);
   if (statusName === 'PtNote' || statusName === 'PtNoteCompleted') {
@@ -31,35 +50,41 @@ export function mapAppointment(row: Record<string, unknown>, timeZone: string): 
   const durationMinutes = pattern.length * 5;
   const end = start ? new Date(Date.parse(start) + durationMinutes * 60000).toISOString() : null;
   const status = statusName ? STATUS[statusName] ?? null : null;
+  const patientExternalId = fk(row.PatNum);
+  const providerExternalId = fk(row.ProvNum);
+  const operatoryExternalId = fk(row.Op);
+  const sourceConfirmation = text(row.confirmed);
   return {
     externalId,
     sourceUpdatedAt: text(row.DateTStamp),
-    patientExternalId: fk(row.PatNum),
+    patientExternalId,
     data: {
-      patientExternalId: fk(row.PatNum),
       status,
       sourceStatus: statusName,
       start,
       end,
-      localStart,
-      timeZone,
       durationMinutes,
-      pattern: text(row.Pattern),
-      providerExternalId: fk(row.ProvNum),
-      hygienistExternalId: fk(row.ProvHyg),
-      locationExternalId: fk(row.Op),
-      clinicExternalId: fk(row.ClinicNum),
-      appointmentTypeExternalId: fk(row.AppointmentTypeNum),
-      confirmationExternalId: fk(row.Confirmed),
-      confirmation: text(row.confirmed),
-      note: oneLine(row.Note),
-      procedureDescription: oneLine(row.ProcDescript),
+      timeZone,
+      localStart,
+      participants: [
+        ...participant('patients', 'PART', patientExternalId),
+        ...participant('providers', 'PPRF', providerExternalId),
+        ...participant('providers', 'SPRF', fk(row.ProvHyg)),
+        ...participant('locations', 'LOC', operatoryExternalId),
+      ],
+      patient: link(patientExternalId),
+      provider: link(providerExternalId),
+      location: link(operatoryExternalId),
+      appointmentType: link(fk(row.AppointmentTypeNum)),
+      confirmation: confirmationOf(sourceConfirmation),
+      sourceConfirmation,
+      comment: oneLine(row.Note),
+      description: oneLine(row.ProcDescript),
       isNewPatient: odBool(row.IsNewPatient),
-      isHygiene: odBool(row.IsHygiene),
       priority: enumName(PRIORITY, row.Priority) === 'ASAP' ? 'asap' : 'normal',
-      arrivedAt: odDateTime(row.DateTimeArrived),
-      seatedAt: odDateTime(row.DateTimeSeated),
-      dismissedAt: odDateTime(row.DateTimeDismissed),
+      arrivedAt: localToInstant(odDateTime(row.DateTimeArrived), timeZone),
+      dismissedAt: localToInstant(odDateTime(row.DateTimeDismissed), timeZone),
+      cancelledAt: null,
     },
     raw: { ...row },
     index: { startsAt: start, status },

@@ -24,33 +24,36 @@ const API_ROWS = {
 
 describe('mapCoverage', () => {
   it('joins patplan, inssub, insplan and carrier into one FHIR Coverage-like record', () => {
-    const record = mapCoverage(DB_ROWS) as CanonicalRecord;
+    const record = mapCoverage(DB_ROWS) as CanonicalRecord<'coverages'>;
     expect(record.externalId).toBe('31');
     expect(record.patientExternalId).toBe('12');
-    expect(record.data).toMatchObject({
-      patientExternalId: '12', status: 'active', isPending: false, order: 2, priority: 'secondary',
-      relationship: 'spouse', sourceRelationship: 'Spouse', subscriberExternalId: '11', subscriberId: 'W123456789', memberId: null,
-      subscriptionExternalId: '7', planExternalId: '4', period: { start: '2019-01-01', end: null }, type: 'dental', planType: 'ppo',
-      group: { name: 'Acme Corp', number: '55012' },
-      payer: { externalId: '3', name: 'Delta Dental of Oregon', electronicId: 'CDOR1', phone: '(800)452-1063', address: { line1: 'PO Box 40384', line2: null, city: 'Portland', state: 'OR', postalCode: '97240' } },
+    expect(record.data).toEqual({
+      status: 'active', type: 'dental', beneficiary: { externalId: '12' }, subscriber: { externalId: '11' }, subscriberId: 'W123456789', memberId: null,
+      relationship: 'spouse', sourceRelationship: 'Spouse', order: 2, period: { start: '2019-01-01', end: null },
+      payer: {
+        externalId: '3', name: 'Delta Dental of Oregon', electronicId: 'CDOR1', phone: '(800)452-1063',
+        address: { use: 'work', line: ['PO Box 40384'], city: 'Portland', state: 'OR', postalCode: '97240', country: null },
+      },
+      groupName: 'Acme Corp', groupNumber: '55012', plan: { externalId: '4' }, planType: 'ppo', assignmentOfBenefits: true, releaseOfInformation: true,
     });
+    expect((record.raw?.inssub as Record<string, unknown>).InsSubNum).toBe('7');
     expect(record.sourceUpdatedAt).toBe('2025-04-02 09:30:00');
   });
 
   it('gives the same data from database rows and from REST API JSON', () => {
-    expect((mapCoverage(API_ROWS) as CanonicalRecord).data).toEqual((mapCoverage(DB_ROWS) as CanonicalRecord).data);
+    expect((mapCoverage(API_ROWS) as CanonicalRecord<'coverages'>).data).toEqual((mapCoverage(DB_ROWS) as CanonicalRecord<'coverages'>).data);
   });
 
   it('decodes every relationship, numeric or text, including the API documentation spelling "InjuredPlantiff"', () => {
     expect(relationshipName(6)).toBe('InjuredPlaintiff');
     expect(relationshipName('InjuredPlantiff')).toBe('InjuredPlaintiff');
     expect(relationshipName('InjuredPlaintiff')).toBe('InjuredPlaintiff');
-    const codes = [0, 1, 2, 3, 4, 5, 6, 7, 8].map((r) => (mapCoverage({ ...DB_ROWS, patplan: { ...DB_ROWS.patplan, Relationship: r } }) as CanonicalRecord).data.relationship);
+    const codes = [0, 1, 2, 3, 4, 5, 6, 7, 8].map((r) => (mapCoverage({ ...DB_ROWS, patplan: { ...DB_ROWS.patplan, Relationship: r } }) as CanonicalRecord<'coverages'>).data.relationship);
     expect(codes).toEqual(['self', 'spouse', 'child', 'other', 'other', 'common', 'injured', 'common', 'other']);
   });
 
   it('PlanType "" is percentage; f and c are flat copay and capitation; IsMedical makes a medical coverage', () => {
-    const plan = (values: Record<string, unknown>) => (mapCoverage({ ...DB_ROWS, insplan: { ...DB_ROWS.insplan, ...values } }) as CanonicalRecord).data;
+    const plan = (values: Record<string, unknown>) => (mapCoverage({ ...DB_ROWS, insplan: { ...DB_ROWS.insplan, ...values } }) as CanonicalRecord<'coverages'>).data;
     expect(plan({ PlanType: '' }).planType).toBe('percentage');
     expect(plan({ PlanType: 'f' }).planType).toBe('flat_copay');
     expect(plan({ PlanType: 'c' }).planType).toBe('capitation');
@@ -58,7 +61,7 @@ describe('mapCoverage', () => {
   });
 
   it('a pending plan is a draft; DateTerm becomes period.end', () => {
-    const record = mapCoverage({ ...DB_ROWS, patplan: { ...DB_ROWS.patplan, IsPending: 1 }, inssub: { ...DB_ROWS.inssub, DateTerm: '2025-06-30' } }) as CanonicalRecord;
+    const record = mapCoverage({ ...DB_ROWS, patplan: { ...DB_ROWS.patplan, IsPending: 1 }, inssub: { ...DB_ROWS.inssub, DateTerm: '2025-06-30' } }) as CanonicalRecord<'coverages'>;
     expect(record.data.status).toBe('draft');
     expect(record.data.period).toEqual({ start: '2019-01-01', end: '2025-06-30' });
   });

@@ -1,24 +1,23 @@
+import { CoverageStatus, SubscriberRelationship, address, link } from '../../canonical';
 import { CanonicalRecord, RecordIssue } from '../provider-adapter';
 import { enumName, odBool } from './enums';
 import { fk, odDate, text } from './values';
 
 /**
  * patplan.Relationship (schema enum Relat). The REST API sends the names; its documentation
- * spells 6 "InjuredPlantiff" (`../shared/vendors/README.md` §1.5), so both spellings decode.
+ * spells 6 "InjuredPlantiff" (https://www.opendental.com/site/apipatplans.html), so both spellings decode.
  */
 export const RELAT = ['Self', 'Spouse', 'Child', 'Employee', 'HandicapDep', 'SignifOther', 'InjuredPlaintiff', 'LifePartner', 'Dependent'] as const;
 export type RelatName = (typeof RELAT)[number];
 
 /** FHIR R4 subscriber-relationship codes (http://terminology.hl7.org/CodeSystem/subscriber-relationship). */
-const FHIR_RELATIONSHIP: Record<RelatName, string> = {
+const FHIR_RELATIONSHIP: Record<RelatName, SubscriberRelationship> = {
   Self: 'self', Spouse: 'spouse', Child: 'child', Employee: 'other', HandicapDep: 'other',
   SignifOther: 'common', InjuredPlaintiff: 'injured', LifePartner: 'common', Dependent: 'other',
 };
 
 /** insplan.PlanType: a char in the database ("" = percentage), the same or the word "percentage" in the API filter. */
 const PLAN_TYPE: Record<string, string> = { '': 'percentage', percentage: 'percentage', p: 'ppo', f: 'flat_copay', c: 'capitation' };
-
-const PRIORITY = ['primary', 'secondary', 'tertiary', 'quaternary'];
 
 /** The four rows of one coverage, each with OpenDental's column names (database rows or REST API JSON). */
 export interface CoverageRows {
@@ -40,20 +39,21 @@ function latest(...stamps: unknown[]): string | null {
 }
 
 /**
- * Maps the OpenDental insurance chain of one patient's plan to a canonical coverage
- * (FHIR Coverage-like). Chain (schema §2): patient ← patplan → inssub (Subscriber = a PatNum)
+ * Maps the OpenDental insurance chain of one patient's plan to a canonical `Coverage`
+ * (FHIR R4 Coverage). Chain (schema §2): patient ← patplan → inssub (Subscriber = a PatNum)
  * → insplan → carrier. The external id is PatPlanNum: a coverage exists exactly while its
  * patplan row does (patplans are hard-deleted, §1.7).
- * - `order` = Ordinal (1 = primary), `priority` its name; `status` is `draft` while IsPending, else `active`
+ * - `order` = Ordinal (1 = primary); `status` is `draft` while IsPending, else `active`
  *   (termination is data: `period.end` = inssub.DateTerm, `0001-01-01` = none).
  * - `relationship` = Relationship as a FHIR subscriber-relationship code; `sourceRelationship` the OpenDental name.
- * - `subscriberId` = inssub.SubscriberID, `memberId` = patplan.PatID (overrides it on claims), `subscriberExternalId` = inssub.Subscriber.
- * - `payer` = carrier (name, ElectID as `electronicId`, phone, address); `group` = GroupName/GroupNum;
+ * - `beneficiary` = patplan.PatNum, `subscriber` = inssub.Subscriber, `subscriberId` = inssub.SubscriberID,
+ *   `memberId` = patplan.PatID (overrides it on claims), `plan` = PlanNum.
+ * - `payer` = carrier (CarrierNum, name, ElectID as `electronicId`, phone, address); GroupName/GroupNum;
  *   `planType` = PlanType (""/percentage, p = ppo, f = flat_copay, c = capitation); `type` medical or dental (IsMedical).
  * - `sourceUpdatedAt` is the newest SecDateTEdit of the four rows, so a change anywhere in the chain is seen.
  * Returns a skip issue when a link of the chain is missing (`missing_subscription`, `missing_plan`, `missing_carrier`).
  */
-export function mapCoverage(rows: CoverageRows): CanonicalRecord | RecordIssue {
+export function mapCoverage(rows: CoverageRows): CanonicalRecord<'coverages'> | RecordIssue {
   const { patplan, inssub, insplan, carrier } = rows;
   const externalId = String(patplan.PatPlanNum);
   if (!inssub) return { externalId, code: 'missing_subscription', message: 'PatPlan points at an InsSub that does not exist' };
@@ -61,42 +61,36 @@ export function mapCoverage(rows: CoverageRows): CanonicalRecord | RecordIssue {
   if (!carrier) return { externalId, code: 'missing_carrier', message: 'InsPlan points at a Carrier that does not exist' };
   const relation = relationshipName(patplan.Relationship);
   const order = patplan.Ordinal === undefined || patplan.Ordinal === null || patplan.Ordinal === '' ? null : Number(patplan.Ordinal);
-  const pending = odBool(patplan.IsPending);
-  const status = pending ? 'draft' : 'active';
+  const status: CoverageStatus = odBool(patplan.IsPending) ? 'draft' : 'active';
   const payerName = text(carrier.CarrierName);
   const groupName = text(insplan.GroupName);
-  const isMedical = odBool(insplan.IsMedical);
+  const patientExternalId = fk(patplan.PatNum);
   return {
     externalId,
-    patientExternalId: fk(patplan.PatNum),
+    patientExternalId,
     sourceUpdatedAt: latest(patplan.SecDateTEdit, inssub.SecDateTEdit, insplan.SecDateTEdit, carrier.SecDateTEdit),
     data: {
-      patientExternalId: fk(patplan.PatNum),
       status,
-      isPending: pending,
-      order,
-      priority: order !== null && order >= 1 ? PRIORITY[order - 1] ?? `order_${order}` : null,
-      relationship: relation ? FHIR_RELATIONSHIP[relation] : null,
-      sourceRelationship: relation,
-      subscriberExternalId: fk(inssub.Subscriber),
+      type: odBool(insplan.IsMedical) ? 'medical' : 'dental',
+      beneficiary: link(patientExternalId),
+      subscriber: link(fk(inssub.Subscriber)),
       subscriberId: text(inssub.SubscriberID),
       memberId: text(patplan.PatID),
-      subscriptionExternalId: fk(inssub.InsSubNum),
-      planExternalId: fk(insplan.PlanNum),
+      relationship: relation ? FHIR_RELATIONSHIP[relation] : null,
+      sourceRelationship: relation,
+      order,
       period: { start: odDate(inssub.DateEffective), end: odDate(inssub.DateTerm) },
-      type: isMedical ? 'medical' : 'dental',
-      planType: PLAN_TYPE[String(insplan.PlanType ?? '').trim().toLowerCase()] ?? null,
-      group: { name: groupName, number: text(insplan.GroupNum) },
       payer: {
         externalId: fk(carrier.CarrierNum),
         name: payerName,
         electronicId: text(carrier.ElectID),
         phone: text(carrier.Phone),
-        address: {
-          line1: text(carrier.Address), line2: text(carrier.Address2), city: text(carrier.City),
-          state: text(carrier.State), postalCode: text(carrier.Zip),
-        },
+        address: address('work', [text(carrier.Address), text(carrier.Address2)], text(carrier.City), text(carrier.State), text(carrier.Zip), null),
       },
+      groupName,
+      groupNumber: text(insplan.GroupNum),
+      plan: link(fk(insplan.PlanNum)),
+      planType: PLAN_TYPE[String(insplan.PlanType ?? '').trim().toLowerCase()] ?? null,
       assignmentOfBenefits: odBool(inssub.AssignBen),
       releaseOfInformation: odBool(inssub.ReleaseInfo),
     },

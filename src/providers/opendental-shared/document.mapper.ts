@@ -1,3 +1,4 @@
+import { link } from '../../canonical';
 import { CanonicalRecord, RecordIssue } from '../provider-adapter';
 import { enumName } from './enums';
 import { fk, localToInstant, odDateTime, oneLine, text } from './values';
@@ -21,47 +22,45 @@ const CONTENT_TYPE: Record<string, string> = {
 export { oneLine };
 
 /**
- * Maps an OpenDental `document` row (database row, or an item of `GET /documents?PatNum=`) to
- * canonical document metadata (FHIR DocumentReference-like). File bytes are never read.
- * - externalId = DocNum; `patientExternalId` = PatNum.
- * - `type` = ImgType in lower case (document, radiograph, photo, file, attachment); `sourceType` the OpenDental name.
- * - `categoryExternalId` = DocCategory (a definition of category 18, e.g. X-Rays); its name is not
- *   part of the record, as the REST API does not send it.
- * - `createdAt` = DateCreated read in the office `timeZone` (ISO instant), `localCreatedAt` as written.
- * - `toothNumbers` = ToothNumbers split on commas; `contentType` from the file name's extension.
+ * Maps an OpenDental `document` row (database row, or an item of `GET /documents?PatNum=`) to a
+ * canonical `DocumentReference` (FHIR R4). File bytes are never read.
+ * - externalId = DocNum; `subject` = PatNum; `author` = ProvNum; `status` always `current`.
+ * - `category` = ImgType in lower case (document, radiograph, photo, file, attachment); `sourceCategory` the OpenDental name.
+ *   DocCategory (a definition of category 18, e.g. X-Rays) stays in `raw`: the REST API does not send its name.
+ * - `date` = DateCreated read in the office `timeZone` (UTC instant).
+ * - `toothNumbers` = ToothNumbers split on commas; `contentType` from the file name's extension; `comment` = Note.
  * Mounts (which the API lists with DocNum 0) are not documents: skipped with reason `mount`.
  */
-export function mapDocument(row: Record<string, unknown>, timeZone: string): CanonicalRecord | RecordIssue {
+export function mapDocument(row: Record<string, unknown>, timeZone: string): CanonicalRecord<'documents'> | RecordIssue {
   const docNum = fk(row.DocNum);
   if (!docNum) {
     return { externalId: fk(row.MountNum) ? `mount:${row.MountNum}` : null, code: 'mount', message: 'Row is an image mount, not a document' };
   }
   const typeName = enumName(IMAGE_TYPE, row.ImgType);
-  const localCreatedAt = odDateTime(row.DateCreated);
   const fileName = text(row.FileName);
-  const extension = fileName?.includes('.') ? fileName.split('.').pop()!.toLowerCase() : null;
+  const dot = fileName ? fileName.lastIndexOf('.') : -1;
+  const extension = fileName && dot >= 0 ? fileName.slice(dot + 1).toLowerCase() : null;
   const description = oneLine(row.Description);
   const raw: Record<string, unknown> = { ...row };
   for (const column of CONTENT_COLUMNS) if (column in raw) raw[column] = undefined;
+  const patientExternalId = fk(row.PatNum);
   return {
     externalId: docNum,
-    patientExternalId: fk(row.PatNum),
+    patientExternalId,
     sourceUpdatedAt: text(row.DateTStamp),
     data: {
-      patientExternalId: fk(row.PatNum),
+      status: 'current',
+      subject: link(patientExternalId),
       description,
       fileName,
       contentType: extension ? CONTENT_TYPE[extension] ?? null : null,
-      type: typeName ? typeName.toLowerCase() : null,
-      sourceType: typeName,
-      categoryExternalId: fk(row.DocCategory),
-      createdAt: localToInstant(localCreatedAt, timeZone),
-      localCreatedAt,
-      timeZone,
+      category: typeName ? typeName.toLowerCase() : null,
+      sourceCategory: typeName,
+      date: localToInstant(odDateTime(row.DateCreated), timeZone),
+      author: link(fk(row.ProvNum)),
       toothNumbers: (text(row.ToothNumbers) ?? '').split(',').map((t) => t.trim()).filter(Boolean),
-      note: oneLine(row.Note),
-      providerExternalId: fk(row.ProvNum),
-      mountItemExternalId: fk(row.MountItemNum),
+      comment: oneLine(row.Note),
+      url: null,
     },
     raw,
     index: { searchText: description?.toLowerCase() ?? null },

@@ -4,6 +4,7 @@ import { buildOpenDentalSandbox, openSandboxConnection, parseMysqlUrl } from '..
 import { KeysetQuery, streamKeyset } from '../opendental-db/keyset-stream';
 import { closeConnection, openConnection } from '../opendental-db/mysql-connection';
 import { withDefaults } from '../opendental-db/opendental-db.config';
+import { SOURCE_MEDICAID_SYSTEM, emailOf, officialName, preferredPhone } from '../../canonical';
 import { CanonicalRecord, RecordIssue } from '../provider-adapter';
 import { mapAppointment } from './appointment.mapper';
 import { mapPatient } from './patient.mapper';
@@ -48,27 +49,32 @@ async function update(kind: keyof typeof KEYS, id: number, values: Record<string
   if ((result as { affectedRows: number }).affectedRows !== 1) throw new Error(`${table} ${id} not updated`);
 }
 
-async function patient(patNum: number, values: Record<string, unknown>, requireBirthdate = true): Promise<CanonicalRecord | RecordIssue> {
+async function patient(patNum: number, values: Record<string, unknown>, requireBirthdate = true): Promise<CanonicalRecord<'patients'> | RecordIssue> {
   await update('patient', patNum, values);
-  return mapPatient(await readRow('patient', patNum), { requireBirthdate });
+  return mapPatient(await readRow('patient', patNum), { requireBirthdate, timeZone: TZ });
 }
 
 /** A patient edited and mapped, asserted to be a record (not a skip). */
-async function patientRecord(patNum: number, values: Record<string, unknown>, requireBirthdate = true): Promise<CanonicalRecord> {
+async function patientRecord(patNum: number, values: Record<string, unknown>, requireBirthdate = true): Promise<CanonicalRecord<'patients'>> {
   const mapped = await patient(patNum, { Birthdate: '1980-05-17', PatStatus: 0, ...values }, requireBirthdate);
   expect(mapped).toHaveProperty('data');
-  return mapped as CanonicalRecord;
+  return mapped as CanonicalRecord<'patients'>;
 }
 
-async function appointment(aptNum: number, values: Record<string, unknown>): Promise<CanonicalRecord | RecordIssue> {
+/** The phones of a telecom list as `[use, value, rank]`. */
+function phonesOf(record: CanonicalRecord<'patients'>): Array<[string | null, string, number | null]> {
+  return record.data.telecom.filter((t) => t.system === 'phone').map((t) => [t.use, t.value, t.rank]);
+}
+
+async function appointment(aptNum: number, values: Record<string, unknown>): Promise<CanonicalRecord<'appointments'> | RecordIssue> {
   await update('appointment', aptNum, values);
   return mapAppointment(await readRow('appointment', aptNum), TZ);
 }
 
-async function appointmentRecord(aptNum: number, values: Record<string, unknown>): Promise<CanonicalRecord> {
+async function appointmentRecord(aptNum: number, values: Record<string, unknown>): Promise<CanonicalRecord<'appointments'>> {
   const mapped = await appointment(aptNum, { AptStatus: 1, ...values });
   expect(mapped).toHaveProperty('data');
-  return mapped as CanonicalRecord;
+  return mapped as CanonicalRecord<'appointments'>;
 }
 
 let aptNums: number[] = [];
@@ -106,16 +112,17 @@ describe('mapPatient (OpenDental patient rows read from MariaDB)', () => {
     expect(plain.data.displayName).toBe('Robert Smith');
   });
 
-  it('FName is the legal first name even when a preferred name exists', async () => {
+  it('FName is the legal (official) first name even when a preferred name exists; Preferred is the usual name', async () => {
     const record = await patientRecord(2, { FName: 'Elizabeth', Preferred: 'Liz', LName: 'Taylor' });
-    expect(record.data.firstName).toBe('Elizabeth');
-    expect(record.data.lastName).toBe('Taylor');
+    expect(officialName(record.data.names)?.given[0]).toBe('Elizabeth');
+    expect(officialName(record.data.names)?.family).toBe('Taylor');
+    expect(record.data.names.find((n) => n.use === 'usual')).toMatchObject({ given: ['Liz'], family: 'Taylor' });
     expect(record.index?.searchText).toBe('elizabeth liz taylor');
   });
 
-  it('MiddleI is the middle initial; an empty one is null', async () => {
-    expect((await patientRecord(3, { MiddleI: 'Q' })).data.middleInitial).toBe('Q');
-    expect((await patientRecord(3, { MiddleI: '' })).data.middleInitial).toBeNull();
+  it('MiddleI is the second given name of the official name; an empty one is left out', async () => {
+    expect((await patientRecord(3, { FName: 'Ann', MiddleI: 'Q' })).data.names[0].given).toEqual(['Ann', 'Q']);
+    expect((await patientRecord(3, { FName: 'Ann', MiddleI: '' })).data.names[0].given).toEqual(['Ann']);
   });
 
   it('a real Birthdate is kept as yyyy-MM-dd', async () => {
@@ -144,17 +151,29 @@ describe('mapPatient (OpenDental patient rows read from MariaDB)', () => {
     }
   });
 
-  it('PatStatus maps to status (the OpenDental name kept as sourceStatus); none of these is deleted', async () => {
+  it('PatStatus maps to our PATIENT_STATUS (Archived is inactive; the OpenDental name kept as sourceStatus); none of these is deleted', async () => {
     const statuses: Array<[number, string, string]> = [
       [0, 'active', 'Patient'], [1, 'non_patient', 'NonPatient'], [2, 'inactive', 'Inactive'],
-      [3, 'archived', 'Archived'], [5, 'deceased', 'Deceased'], [6, 'prospective', 'Prospective'],
+      [3, 'inactive', 'Archived'], [5, 'deceased', 'Deceased'], [6, 'prospective', 'Prospective'],
     ];
     for (const [patStatus, status, sourceStatus] of statuses) {
-      const record = await patientRecord(7, { PatStatus: patStatus });
+      const record = await patientRecord(7, { PatStatus: patStatus, DateTimeDeceased: '0001-01-01 00:00:00' });
       expect(record.data.status).toBe(status);
       expect(record.data.sourceStatus).toBe(sourceStatus);
+      expect(record.data.deceased).toBe(patStatus === 5);
       expect(record.deleted).toBe(false);
     }
+  });
+
+  it('DateTimeDeceased becomes deceasedDateTime, an instant read in the office time zone', async () => {
+    const record = await patientRecord(7, { PatStatus: 5, DateTimeDeceased: '2025-01-10 08:15:00' });
+    expect(record.data.deceased).toBe(true);
+    expect(record.data.deceasedDateTime).toBe('2025-01-10T14:15:00.000Z');
+  });
+
+  it('Position maps to a v3 MaritalStatus code', async () => {
+    const cases: Array<[number, string]> = [[0, 'S'], [1, 'M'], [2, 'S'], [3, 'W'], [4, 'D']];
+    for (const [position, code] of cases) expect((await patientRecord(7, { Position: position })).data.maritalStatus).toBe(code);
   });
 
   it('PatStatus Deleted marks the record deleted (also without a birth date, so the delete reaches the store)', async () => {
@@ -163,48 +182,44 @@ describe('mapPatient (OpenDental patient rows read from MariaDB)', () => {
     expect(record.data.status).toBe('deleted');
     const noBirthdate = await patient(8, { PatStatus: 4, Birthdate: '0001-01-01' }, true);
     expect(noBirthdate).toHaveProperty('data');
-    expect((noBirthdate as CanonicalRecord).deleted).toBe(true);
+    expect((noBirthdate as CanonicalRecord<'patients'>).deleted).toBe(true);
   });
 
-  it('phone is Wireless > Home > Work, and phones[] keeps all three with their type', async () => {
+  it('phones rank Wireless > Home > Work as telecom ContactPoints (mobile, home, work), rank 1 the preferred', async () => {
     const record = await patientRecord(9, { WirelessPhone: '(512)555-0101', HmPhone: '(512)555-0102', WkPhone: '(512)555-0103' });
-    expect(record.data.phone).toBe('(512)555-0101');
-    expect(record.data.phones).toEqual([
-      { type: 'mobile', number: '(512)555-0101' },
-      { type: 'home', number: '(512)555-0102' },
-      { type: 'work', number: '(512)555-0103' },
-    ]);
+    expect(preferredPhone(record.data.telecom)).toBe('(512)555-0101');
+    expect(phonesOf(record)).toEqual([['mobile', '(512)555-0101', 1], ['home', '(512)555-0102', 2], ['work', '(512)555-0103', 3]]);
     const noMobile = await patientRecord(9, { WirelessPhone: '' });
-    expect(noMobile.data.phone).toBe('(512)555-0102');
-    expect(noMobile.data.phones).toEqual([{ type: 'home', number: '(512)555-0102' }, { type: 'work', number: '(512)555-0103' }]);
+    expect(preferredPhone(noMobile.data.telecom)).toBe('(512)555-0102');
+    expect(phonesOf(noMobile)).toEqual([['home', '(512)555-0102', 1], ['work', '(512)555-0103', 2]]);
   });
 
-  it('a patient with only a work phone gets it as phone', async () => {
+  it('a patient with only a work phone gets it as the rank-1 phone', async () => {
     const record = await patientRecord(10, { WirelessPhone: '', HmPhone: '   ', WkPhone: '(312)555-0199' });
-    expect(record.data.phone).toBe('(312)555-0199');
-    expect(record.data.phones).toEqual([{ type: 'work', number: '(312)555-0199' }]);
+    expect(preferredPhone(record.data.telecom)).toBe('(312)555-0199');
+    expect(phonesOf(record)).toEqual([['work', '(312)555-0199', 1]]);
   });
 
   it('Address, Address2, City, State and Zip become the address; an empty Address2 is null', async () => {
     const record = await patientRecord(11, { Address: '12 Main St', Address2: 'Apt 4B', City: 'Austin', State: 'TX', Zip: '78701' });
-    expect(record.data.address).toMatchObject({ line1: '12 Main St', line2: 'Apt 4B', city: 'Austin', state: 'TX', postalCode: '78701' });
-    expect((await patientRecord(11, { Address2: '' })).data.address).toMatchObject({ line1: '12 Main St', line2: null });
+    expect(record.data.addresses).toEqual([{ use: 'home', line: ['12 Main St', 'Apt 4B'], city: 'Austin', state: 'TX', postalCode: '78701', country: null }]);
+    expect((await patientRecord(11, { Address2: '' })).data.addresses[0].line).toEqual(['12 Main St']);
   });
 
   it("the literal name 'NULL' stays the string 'NULL'", async () => {
     const record = await patientRecord(12, { LName: 'NULL', FName: 'Jane', Preferred: '' });
-    expect(record.data.lastName).toBe('NULL');
+    expect(record.data.names[0].family).toBe('NULL');
     expect(record.data.displayName).toBe('Jane NULL');
     expect(record.raw?.LName).toBe('NULL');
   });
 
   it('accents and apostrophes are preserved exactly in the data; search text folds them', async () => {
     const record = await patientRecord(13, { FName: 'José', LName: "O'Brien-Núñez", Preferred: 'Zoë', Address: "1 Rue de l'Église" });
-    expect(record.data.firstName).toBe('José');
-    expect(record.data.lastName).toBe("O'Brien-Núñez");
+    expect(record.data.names[0].given[0]).toBe('José');
+    expect(record.data.names[0].family).toBe("O'Brien-Núñez");
     expect(record.data.preferredName).toBe('Zoë');
     expect(record.data.displayName).toBe("Zoë O'Brien-Núñez");
-    expect((record.data.address as Record<string, unknown>).line1).toBe("1 Rue de l'Église");
+    expect(record.data.addresses[0].line[0]).toBe("1 Rue de l'Église");
     expect(record.index?.searchText).toBe('jose zoe obriennunez');
   });
 
@@ -227,21 +242,31 @@ describe('mapPatient (OpenDental patient rows read from MariaDB)', () => {
     expect(none.sensitive).toBeUndefined();
   });
 
-  it('MedicaidID becomes medicaidId', async () => {
-    expect((await patientRecord(15, { MedicaidID: 'MCD778899' })).data.medicaidId).toBe('MCD778899');
-    expect((await patientRecord(15, { MedicaidID: '' })).data.medicaidId).toBeNull();
+  it('MedicaidID becomes a Medicaid identifier (type MA)', async () => {
+    const medicaid = (r: CanonicalRecord<'patients'>) => r.data.identifiers.filter((i) => i.system === SOURCE_MEDICAID_SYSTEM);
+    expect(medicaid(await patientRecord(15, { MedicaidID: 'MCD778899' }))).toEqual([{ system: SOURCE_MEDICAID_SYSTEM, value: 'MCD778899', type: 'MA' }]);
+    expect(medicaid(await patientRecord(15, { MedicaidID: '' }))).toEqual([]);
   });
 
-  it('Email becomes email; an empty one is null', async () => {
-    expect((await patientRecord(16, { Email: 'pat@example.com' })).data.email).toBe('pat@example.com');
-    expect((await patientRecord(16, { Email: '' })).data.email).toBeNull();
+  it('PatNum is the source id and the OpenDental patient key (both PI); ChartNumber the MR', async () => {
+    const record = await patientRecord(15, { ChartNumber: 'C-101' });
+    expect(record.data.identifiers).toEqual(expect.arrayContaining([
+      { system: 'source:id', value: '15', type: 'PI' },
+      { system: 'urn:ehr-sync-hub:pms:opendental:patient', value: '15', type: 'PI' },
+      { system: 'source:chart-number', value: 'C-101', type: 'MR' },
+    ]));
   });
 
-  it('PriProv, SecProv, ClinicNum and Guarantor are links by external id, 0 meaning none', async () => {
+  it('Email becomes an email ContactPoint; an empty one is left out', async () => {
+    expect(emailOf((await patientRecord(16, { Email: 'pat@example.com' })).data.telecom)).toBe('pat@example.com');
+    expect(emailOf((await patientRecord(16, { Email: '' })).data.telecom)).toBeNull();
+  });
+
+  it('PriProv, ClinicNum and Guarantor are links by external id, 0 meaning none', async () => {
     const linked = await patientRecord(17, { PriProv: 3, SecProv: 0, ClinicNum: 2, Guarantor: 7 });
-    expect(linked.data).toMatchObject({ primaryProviderExternalId: '3', secondaryProviderExternalId: null, clinicExternalId: '2', guarantorExternalId: '7' });
+    expect(linked.data).toMatchObject({ primaryProvider: { externalId: '3' }, primaryLocation: { externalId: '2' }, guarantor: { externalId: '7' } });
     const none = await patientRecord(17, { PriProv: 0, SecProv: 0, ClinicNum: 0, Guarantor: 0 });
-    expect(none.data).toMatchObject({ primaryProviderExternalId: null, secondaryProviderExternalId: null, clinicExternalId: null, guarantorExternalId: null });
+    expect(none.data).toMatchObject({ primaryProvider: null, primaryLocation: null, guarantor: null });
   });
 });
 
@@ -301,7 +326,9 @@ describe('mapAppointment (OpenDental appointment rows read from MariaDB, office 
     const record = await appointmentRecord(aptNums[6], { PatNum: 12, ProvNum: 2, ProvHyg: 0, Op: 3, ClinicNum: 1 });
     expect(record.externalId).toBe(String(aptNums[6]));
     expect(record.patientExternalId).toBe('12');
-    expect(record.data).toMatchObject({ patientExternalId: '12', providerExternalId: '2', hygienistExternalId: null, locationExternalId: '3', clinicExternalId: '1' });
+    expect(record.data).toMatchObject({ patient: { externalId: '12' }, provider: { externalId: '2' }, location: { externalId: '3' } });
+    expect(record.data.participants.map((p) => [p.type, p.link.externalId])).toEqual([['PART', '12'], ['PPRF', '2'], ['LOC', '3']]);
+    expect(String(record.raw?.ClinicNum)).toBe('1');
   });
 });
 
@@ -334,14 +361,14 @@ describe('mapProvider and mapOperatory (rows read from MariaDB)', () => {
     expect(record.data.displayName).toBe('Ana Lopez');
   });
 
-  it('operatory IsHidden is kept as data, never as a delete', async () => {
+  it('operatory IsHidden is kept as status inactive, never as a delete', async () => {
     await update('operatory', 1, { IsHidden: 1, OpName: 'Op 1 — Hygiène' });
     const hidden = mapOperatory(await readRow('operatory', 1));
     expect(hidden.externalId).toBe('1');
-    expect(hidden.data.isHidden).toBe(true);
+    expect(hidden.data.status).toBe('inactive');
     expect(hidden.data.name).toBe('Op 1 — Hygiène');
     expect(hidden.deleted).toBeFalsy();
     await update('operatory', 1, { IsHidden: 0 });
-    expect(mapOperatory(await readRow('operatory', 1)).data.isHidden).toBe(false);
+    expect(mapOperatory(await readRow('operatory', 1)).data.status).toBe('active');
   });
 });

@@ -43,7 +43,7 @@ export class RecordDto {
   @ApiProperty({ format: 'uuid' }) integrationId: string;
   @ApiProperty({ example: '1042' }) externalId: string;
   @ApiPropertyOptional({ format: 'uuid', nullable: true, type: String, description: 'Our patient id (appointments and other patient-owned records).' }) patientId?: string | null;
-  @ApiProperty({ type: 'object', additionalProperties: true, description: 'Canonical fields from the source (see the README mapping table).' }) data: Record<string, unknown>;
+  @ApiProperty({ type: 'object', additionalProperties: true, description: 'The canonical fields of the resource (src/canonical, typed after FHIR R4; field tables in docs/canonical-model.md).' }) data: Record<string, unknown>;
   @ApiProperty({ description: 'Incremented on every change.' }) version: number;
   @ApiPropertyOptional({ nullable: true, type: String, format: 'date-time' }) deletedAt: Date | null;
   @ApiProperty() createdAt: Date;
@@ -89,7 +89,7 @@ export class SourceItemDto {
 
 export class SourceSectionsDto {
   @ApiProperty({ type: 'object', additionalProperties: true, description: 'Names, birth date, gender, status and the other person fields.' }) demographics: Record<string, unknown>;
-  @ApiProperty({ type: 'object', additionalProperties: true, description: 'email, phone and phones[].' }) contacts: Record<string, unknown>;
+  @ApiProperty({ type: 'object', additionalProperties: true, description: 'telecom: FHIR ContactPoints (phones ranked 1..n, e-mail).' }) contacts: Record<string, unknown>;
   @ApiProperty({ type: 'object', isArray: true, additionalProperties: true }) addresses: Array<Record<string, unknown>>;
   @ApiProperty({ type: SourceItemDto, isArray: true }) coverages: SourceItemDto[];
   @ApiProperty({ type: SourceItemDto, isArray: true, description: 'Newest first, at most 200.' }) appointments: SourceItemDto[];
