@@ -3,14 +3,15 @@ import { APP_ENV } from '../../config/config.module';
 import { AppEnv } from '../../config/env';
 import { Cipher, deriveKey } from '../../common/crypto';
 import { RecordWriter } from './record-writer';
+import { RECORD_ROUTE_CONTROLLERS } from './record-routes';
 import { RecordsController } from './records.controller';
 import { PatientContextService } from './patient-context.service';
 import { PatientSourcesService } from './patient-sources.service';
 import { RecordsService } from './records.service';
 
-/** The records API (canonical patients, appointments, providers, locations) and the bulk record writer. */
+/** The records API (canonical patients, appointments, providers, locations, coverages, documents, balances) and the bulk record writer. */
 @Module({
-  controllers: [RecordsController],
+  controllers: [RecordsController, ...RECORD_ROUTE_CONTROLLERS],
   providers: [
     RecordsService,
     PatientContextService,
