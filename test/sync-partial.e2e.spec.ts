@@ -110,12 +110,13 @@ describe('per-resource outcomes: an OpenDental database without the insurance an
     }
   });
 
-  it('a job of unreadable resources only fails, with the resource code', async () => {
+  it('a job of unreadable resources only fails, with the provider code of the first', async () => {
     const created = await t.http.post('/api/v1/sync/jobs').set('Authorization', org.auth)
       .send({ integrationId, mode: 'full', resources: ['coverages', 'documents'] }).expect(202);
     const job = await waitForJob(t, org.auth, created.body.id);
     expect(job.status).toBe('failed');
-    expect(job.errorCode).toBe('resource_not_found');
+    expect(job.errorCode).toBe('PROVIDER_RESOURCE_NOT_FOUND');
+    expect(job.errorMessage).toMatch(/^No resource could be read \(coverages, documents\): The OpenDental table \w+ does not exist/);
     expect(job.progress.coverages.outcome).toBe('failed');
   });
 });

@@ -8,7 +8,7 @@ import { prefetch } from '../../common/prefetch';
 import { PG_POOL } from '../../database/database.module';
 import { withTransaction } from '../../database/transaction';
 import { ProviderAdapter, RESOURCE_ORDER, ReadBatch, ResourceType } from '../../providers/provider-adapter';
-import { isResourceUnavailable, ProviderException, resourceFailureCode } from '../../providers/provider.exception';
+import { isResourceUnavailable, ProviderException, ProviderExceptionCode, resourceFailureCode } from '../../providers/provider.exception';
 import { AuditService } from '../audit/audit.service';
 import { Integration } from '../integrations/integration.entity';
 import { IntegrationsService } from '../integrations/integrations.service';
@@ -88,8 +88,10 @@ export class SyncRunnerService {
     }
     const unreadable = resources.filter((r) => job.progress[r].outcome === 'failed');
     if (unreadable.length === resources.length) {
+      // Nothing was read: the job fails with the provider code, as any permanent vendor error fails it.
       const first = job.progress[unreadable[0]];
-      return this.finish(job, 'failed', { code: first.errorCode ?? 'resource_not_found', message: `No resource could be read (${unreadable.join(', ')}): ${first.errorMessage ?? ''}` });
+      const code = first.errorCode === 'resource_forbidden' ? ProviderExceptionCode.RESOURCE_FORBIDDEN : ProviderExceptionCode.RESOURCE_NOT_FOUND;
+      return this.finish(job, 'failed', { code, message: `No resource could be read (${unreadable.join(', ')}): ${first.errorMessage ?? ''}` });
     }
     const partial = unreadable.length > 0 || resources.some((r) => job.progress[r].failed > 0);
     return this.finish(job, partial ? 'partially_succeeded' : 'succeeded');
