@@ -20,6 +20,12 @@ function tableOf(error: unknown): string | null {
   return match ? match[1] : null;
 }
 
+/** "the OpenDental table patplan", or "an OpenDental table" when the error names none. */
+function tableName(error: unknown): string {
+  const table = tableOf(error);
+  return table ? `the OpenDental table ${table}` : 'an OpenDental table';
+}
+
 /**
  * Translates a mysql2 error into a {@link ProviderException} whose message names the error
  * code (and, for a table-level error, the table) but never the rest of the driver's text (it can
@@ -33,12 +39,10 @@ export function translateMysqlError(error: unknown): ProviderException {
     return new ProviderException(ProviderExceptionCode.AUTHENTICATION_FAILED, `Authentication failed: the database rejected the username or password (${code})`);
   }
   if (TABLE_MISSING_CODES.has(code)) {
-    const table = tableOf(error);
-    return new ProviderException(ProviderExceptionCode.RESOURCE_NOT_FOUND, `The OpenDental table ${table ?? 'read'} does not exist in this database (${code})`);
+    return new ProviderException(ProviderExceptionCode.RESOURCE_NOT_FOUND, `${tableName(error).replace(/^./, (c) => c.toUpperCase())} does not exist in this database (${code})`);
   }
   if (TABLE_DENIED_CODES.has(code)) {
-    const table = tableOf(error);
-    return new ProviderException(ProviderExceptionCode.RESOURCE_FORBIDDEN, `The database user may not read the OpenDental table ${table ?? 'read'} (${code}): grant it SELECT`);
+    return new ProviderException(ProviderExceptionCode.RESOURCE_FORBIDDEN, `The database user may not read ${tableName(error)} (${code}): grant it SELECT`);
   }
   if (MISSING_CODES.has(code)) {
     return new ProviderException(ProviderExceptionCode.INVALID_CONFIG, `The database or an OpenDental table was not found (${code})`);
