@@ -1,4 +1,5 @@
 import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
+import type { ResourceFailureCode } from '../../providers/provider.exception';
 
 export type SyncMode = 'full' | 'incremental';
 export type SyncStatus = 'queued' | 'running' | 'succeeded' | 'partially_succeeded' | 'failed' | 'cancelled';
@@ -23,7 +24,7 @@ export interface ResourceProgress {
   /** Set when the resource is done: `failed` when the source could not be read (missing table, missing grant, 403/404). */
   outcome?: ResourceOutcome;
   /** Stable code of a failed resource: `resource_not_found` or `resource_forbidden`. */
-  errorCode?: string;
+  errorCode?: ResourceFailureCode;
   /** PHI-free explanation of a failed resource (which table or endpoint, and the driver's or HTTP code). */
   errorMessage?: string;
 }

@@ -87,7 +87,7 @@ export class SyncRunnerService {
       }
     }
     const unreadable = resources.filter((r) => job.progress[r].outcome === 'failed');
-    if (unreadable.length === resources.length) {
+    if (unreadable.length > 0 && unreadable.length === resources.length) {
       // Nothing was read: the job fails with the provider code, as any permanent vendor error fails it.
       const first = job.progress[unreadable[0]];
       const code = first.errorCode === 'resource_forbidden' ? ProviderExceptionCode.RESOURCE_FORBIDDEN : ProviderExceptionCode.RESOURCE_NOT_FOUND;
@@ -99,15 +99,17 @@ export class SyncRunnerService {
 
   /**
    * Marks one resource done and failed with the stable code and PHI-free message of `error`
-   * (batches it committed before the failure stay), saves the progress and audits
-   * `sync_job.resource_failed`. The job goes on with the next resource.
+   * (batches it committed before the failure stay), and saves the progress with the audit event
+   * `sync_job.resource_failed` in one transaction. The job goes on with the next resource.
    */
   private async failResource(job: SyncJob, resource: ResourceType, progress: ResourceProgress, error: ProviderException): Promise<void> {
     Object.assign(progress, { done: true, outcome: 'failed', errorCode: resourceFailureCode(error), errorMessage: error.message.slice(0, 500) });
-    await this.jobs.manager.query('UPDATE sync_jobs SET progress = $2, updated_at = now() WHERE id = $1', [job.id, JSON.stringify(job.progress)]);
-    await this.audit.record({
-      organizationId: job.organizationId, actorType: 'system', action: 'sync_job.resource_failed', targetType: 'sync_job', targetId: job.id,
-      outcome: 'failure', details: { integrationId: job.integrationId, resource, errorCode: progress.errorCode },
+    await this.jobs.manager.transaction(async (manager) => {
+      await manager.query('UPDATE sync_jobs SET progress = $2, updated_at = now() WHERE id = $1', [job.id, JSON.stringify(job.progress)]);
+      await this.audit.record({
+        organizationId: job.organizationId, actorType: 'system', action: 'sync_job.resource_failed', targetType: 'sync_job', targetId: job.id,
+        outcome: 'failure', details: { integrationId: job.integrationId, resource, errorCode: progress.errorCode },
+      }, manager);
     });
   }
 
