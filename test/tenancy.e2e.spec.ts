@@ -1,5 +1,9 @@
 import { randomUUID } from 'node:crypto';
+import { Pool } from 'pg';
 import { Response } from 'supertest';
+import type { Balance } from '../src/canonical';
+import { PG_POOL } from '../src/database/database.module';
+import { RecordWriter } from '../src/modules/records/record-writer';
 import { bootApp, createOrg, TestApp, waitForJob } from './helpers/app';
 import { buildSandbox, integrationBody, specDatabase } from './helpers/sandbox';
 
@@ -39,7 +43,18 @@ describe('tenancy: another organization never sees or touches our objects', () =
     expect(job.status).toBe('succeeded');
     ids.job = job.id;
 
-    for (const [resource, name] of [['patients', 'patient'], ['appointments', 'appointment'], ['providers', 'provider'], ['locations', 'location']]) {
+    // OpenDental has no balances resource: A's balance is written by the sync's own writer, as a vendor offering it would.
+    const balance: Balance = {
+      guarantor: null, location: null, currency: 'USD', total: 120, insuranceEstimate: 40, guarantorPortion: 80, writeOffEstimate: 0,
+      aging: { under30: 120, days31to60: 0, days61to90: 0, over90: 0 },
+    };
+    await t.app.get(RecordWriter).writeAll(t.app.get<Pool>(PG_POOL), a.id, ids.integration, [{ resource: 'balances', record: { externalId: 'tenancy-balance-1', data: { ...balance } } }]);
+
+    const resources = [
+      ['patients', 'patient'], ['appointments', 'appointment'], ['providers', 'provider'], ['locations', 'location'],
+      ['coverages', 'coverage'], ['documents', 'document'], ['balances', 'balance'],
+    ];
+    for (const [resource, name] of resources) {
       const res = await t.http.get(`/api/v1/${resource}?limit=1`).set('Authorization', a.auth).expect(200);
       expect(res.body.data).toHaveLength(1);
       ids[name] = res.body.data[0].id;
@@ -75,6 +90,9 @@ describe('tenancy: another organization never sees or touches our objects', () =
       { name: 'GET appointment', method: 'get', path: (i) => `/api/v1/appointments/${i.appointment}`, key: 'appointment' },
       { name: 'GET provider', method: 'get', path: (i) => `/api/v1/providers/${i.provider}`, key: 'provider' },
       { name: 'GET location', method: 'get', path: (i) => `/api/v1/locations/${i.location}`, key: 'location' },
+      { name: 'GET coverage', method: 'get', path: (i) => `/api/v1/coverages/${i.coverage}`, key: 'coverage' },
+      { name: 'GET document', method: 'get', path: (i) => `/api/v1/documents/${i.document}`, key: 'document' },
+      { name: 'GET balance', method: 'get', path: (i) => `/api/v1/balances/${i.balance}`, key: 'balance' },
       { name: 'DELETE api key', method: 'delete', path: (i) => `/api/v1/api-keys/${i.apiKey}`, key: 'apiKey' },
       { name: 'DELETE integration', method: 'delete', path: (i) => `/api/v1/integrations/${i.integration}`, key: 'integration' },
     ];
@@ -152,13 +170,22 @@ describe('tenancy: another organization never sees or touches our objects', () =
       expect(own.body.data).toHaveLength(1);
     });
 
-    it('appointments, providers and locations: none of A\'s (also by A\'s patientId)', async () => {
-      for (const path of ['appointments?limit=500', `appointments?patientId=${ids.patient}`, `appointments?integrationId=${ids.integration}`, 'providers?limit=500', 'locations?limit=500']) {
+    it('appointments, providers, locations, coverages, documents and balances: none of A\'s (also by A\'s patientId)', async () => {
+      const paths = ['appointments?limit=500', `appointments?patientId=${ids.patient}`, `appointments?integrationId=${ids.integration}`, 'providers?limit=500', 'locations?limit=500'];
+      for (const resource of ['coverages', 'documents', 'balances']) {
+        paths.push(`${resource}?limit=500`, `${resource}?integrationId=${ids.integration}`, `${resource}?includeDeleted=true&limit=500`);
+      }
+      paths.push(`coverages?patientId=${ids.patient}`, 'balances?externalId=tenancy-balance-1');
+      for (const path of paths) {
         const res = await t.http.get(`/api/v1/${path}`).set('Authorization', b.auth).expect(200);
         expect(res.body.data).toEqual([]);
       }
       const own = await t.http.get('/api/v1/appointments?limit=500').set('Authorization', a.auth).expect(200);
       expect(includesA(own.body, ids.appointment)).toBe(true);
+      for (const [resource, name] of [['coverages', 'coverage'], ['documents', 'document'], ['balances', 'balance']]) {
+        const mine = await t.http.get(`/api/v1/${resource}?limit=500`).set('Authorization', a.auth).expect(200);
+        expect(includesA(mine.body, ids[name])).toBe(true);
+      }
     });
 
     it("audit events: none about A's objects, by targetId or otherwise", async () => {

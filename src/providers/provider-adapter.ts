@@ -12,6 +12,7 @@ import type { WebhookSchemeDefinition } from './webhook-verifier';
  * `Offset` plus `serverDateTime` for its API, a cursor for NexHealth, a `_lastUpdated`
  * instant or a Bulk Data `$export` status URL for FHIR servers.
  */
+import type { ResourceFailureCode } from './provider.exception';
 
 import type { CanonicalRecord, ResourceType } from '../canonical';
 
@@ -100,6 +101,17 @@ export interface ConnectionTestResult {
   message: string;
   details?: Record<string, unknown>;
 }
+
+/**
+ * Whether one resource can be read with an integration's credentials (`probeResources`):
+ * `readable: true`; `false` with the stable code and a PHI-free message a sync would record on
+ * that resource (`resource_not_found`: table or endpoint missing; `resource_forbidden`: not
+ * granted); or `null` with the reason it was not probed (for example too many throttled requests).
+ */
+export type ResourceReadability =
+  | { readable: true }
+  | { readable: false; code: ResourceFailureCode; message: string }
+  | { readable: null; reason: string };
 
 /** Opaque, JSON-serialisable position in a vendor's change stream. */
 export type Checkpoint = Record<string, unknown>;
@@ -257,6 +269,14 @@ export interface ProviderAdapter {
    * @throws ProviderException (temporary or permanent).
    */
   read(ctx: AdapterContext, request: ReadRequest): AsyncIterable<ReadBatch>;
+
+  /**
+   * Optional: which of `capabilities.resources` these credentials can read, by the cheapest
+   * request per resource (a `SELECT 1 … LIMIT 0` per table, one list request with a page of one).
+   * Called by the connection test after `testConnection` succeeded; reads no PHI.
+   * @throws ProviderException when the vendor cannot be reached at all (not for one unreadable resource).
+   */
+  probeResources?(ctx: AdapterContext): Promise<Partial<Record<ResourceType, ResourceReadability>>>;
 
   /** Checks the rules a JSON Schema cannot express (for example an IANA time zone); returns one entry per bad field, named `config.<field>`. */
   validateConfig?(config: Record<string, unknown>): Array<{ field: string; errors: string[] }>;

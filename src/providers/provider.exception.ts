@@ -14,7 +14,23 @@ export enum ProviderExceptionCode {
   CONFLICT = 'PROVIDER_CONFLICT',
   /** The vendor rejected the request as malformed (its 400). */
   BAD_REQUEST = 'PROVIDER_BAD_REQUEST',
+  /**
+   * One resource cannot be read because its source does not exist (an OpenDental table missing,
+   * a vendor endpoint answering 404 for the whole list). Permanent; the sync engine fails that
+   * resource alone and reads the others.
+   */
+  RESOURCE_NOT_FOUND = 'PROVIDER_RESOURCE_NOT_FOUND',
+  /**
+   * One resource cannot be read because the credentials lack the right to it (a missing table or
+   * column grant, a vendor endpoint answering 403). Permanent; the engine fails that resource alone.
+   */
+  RESOURCE_FORBIDDEN = 'PROVIDER_RESOURCE_FORBIDDEN',
 }
+
+/** The codes that fail one resource of a sync, not the whole job (see {@link isResourceUnavailable}). */
+export const RESOURCE_UNAVAILABLE_CODES: ReadonlySet<ProviderExceptionCode> = new Set([
+  ProviderExceptionCode.RESOURCE_NOT_FOUND, ProviderExceptionCode.RESOURCE_FORBIDDEN,
+]);
 
 const TEMPORARY = new Set<ProviderExceptionCode>([ProviderExceptionCode.CONNECTION_FAILED, ProviderExceptionCode.RATE_LIMITED]);
 
@@ -29,6 +45,8 @@ const STATUS: Record<ProviderExceptionCode, number> = {
   PROVIDER_VENDOR_ERROR: 502,
   PROVIDER_CONFLICT: 409,
   PROVIDER_BAD_REQUEST: 400,
+  PROVIDER_RESOURCE_NOT_FOUND: 502,
+  PROVIDER_RESOURCE_FORBIDDEN: 502,
 };
 
 /**
@@ -50,4 +68,17 @@ export class ProviderException extends DomainException<ProviderExceptionCode> {
   get status(): number {
     return STATUS[this.code];
   }
+}
+
+/** Whether `error` says one resource is unreadable (missing at the source, or not granted), so only that resource fails. */
+export function isResourceUnavailable(error: unknown): error is ProviderException {
+  return error instanceof ProviderException && RESOURCE_UNAVAILABLE_CODES.has(error.code);
+}
+
+/** Stable codes of a resource that could not be read, as jobs and the connection test report them. */
+export type ResourceFailureCode = 'resource_not_found' | 'resource_forbidden';
+
+/** The stable per-resource code of a resource-level failure (see {@link isResourceUnavailable}). */
+export function resourceFailureCode(error: ProviderException): ResourceFailureCode {
+  return error.code === ProviderExceptionCode.RESOURCE_FORBIDDEN ? 'resource_forbidden' : 'resource_not_found';
 }

@@ -1,3 +1,4 @@
+import { specDatabase } from './sandbox';
 import { INestApplication, Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import IORedis from 'ioredis';
@@ -40,7 +41,7 @@ export async function startApiSandbox(keyPrefix: string): Promise<ApiSandbox> {
   };
 }
 
-/** Builds an office database (`od_spec_api_*`) and returns its row counts. */
+/** Builds an office database (`od_spec_api_*`, after the spec's TEST_DB_PREFIX) and returns its row counts. */
 export async function buildOffice(database: string, patients: number, seed = 7): Promise<Record<string, number>> {
   if (!database.replace(process.env.TEST_DB_PREFIX ?? '', '').startsWith('od_spec_api_')) throw new Error('test databases are named od_spec_api_*');
   return (await buildOpenDentalSandbox({ mysqlUrl: MYSQL_URL, database, patients, seed })).counts;

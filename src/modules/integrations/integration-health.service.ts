@@ -1,15 +1,20 @@
 import { Injectable, Logger } from '@nestjs/common';
+import { ResourceReadability, ResourceType } from '../../providers/provider-adapter';
 import { ProviderException } from '../../providers/provider.exception';
 import { AuditService } from '../audit/audit.service';
 import { Integration } from './integration.entity';
 import { IntegrationException, IntegrationExceptionCode } from './integration.exception';
 import { Actor, IntegrationsService, isAuthenticationFailure } from './integrations.service';
 
-/** Result of `POST /integrations/:id/test`: `latencyMs` in milliseconds, `message` safe to show. */
+/**
+ * Result of `POST /integrations/:id/test`: `latencyMs` in milliseconds, `message` safe to show,
+ * `resources` the readability of each resource when the connection works and the adapter can probe.
+ */
 export interface TestResult {
   ok: boolean;
   latencyMs: number;
   message: string;
+  resources?: Partial<Record<ResourceType, ResourceReadability>>;
 }
 
 /**
@@ -44,13 +49,32 @@ export class IntegrationHealthService {
   /** Tests the vendor connection; sets `healthStatus`, `lastTestedAt`, `lastError`. Audited as `integration.tested`. */
   async test(id: string, actor: Actor): Promise<TestResult> {
     const integration = await this.integrations.get(actor.organizationId, id);
-    const result = await this.run(integration);
+    const result: TestResult = await this.run(integration);
+    if (result.ok) result.resources = await this.probe(integration);
+    const unreadable = Object.entries(result.resources ?? {}).filter(([, r]) => r.readable === false).map(([resource]) => resource);
     await this.audit.record({
       organizationId: actor.organizationId, actorType: 'api_key', actorId: actor.actorId, action: 'integration.tested',
       targetType: 'integration', targetId: id, requestId: actor.requestId, outcome: result.ok ? 'success' : 'failure',
-      details: { latencyMs: result.latencyMs },
+      details: { latencyMs: result.latencyMs, ...(result.resources ? { unreadableResources: unreadable } : {}) },
     });
     return result;
+  }
+
+  /**
+   * Readability of each resource (the adapter's optional `probeResources`), or undefined when the
+   * vendor cannot probe. A vendor failure during the probe marks every resource `readable: null`
+   * with its safe message: the connection test itself already passed.
+   */
+  private async probe(integration: Integration): Promise<TestResult['resources']> {
+    const { adapter, ctx } = await this.integrations.adapterFor(integration);
+    if (!adapter.probeResources) return undefined;
+    try {
+      return await adapter.probeResources(ctx);
+    } catch (error) {
+      if (!(error instanceof ProviderException)) throw error;
+      const reason = `Probe failed: ${error.message}`;
+      return Object.fromEntries(adapter.descriptor.capabilities.resources.map((r) => [r, { readable: null, reason }]));
+    }
   }
 
   /**

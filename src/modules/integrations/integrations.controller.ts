@@ -1,10 +1,11 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Patch, Post } from '@nestjs/common';
-import { ApiBearerAuth, ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiCreatedResponse, ApiExtraModels, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { actorOf, Auth, OrgAuth } from '../organizations/auth.context';
 import {
   DatabaseListDto, IntegrationCreateDto, IntegrationHealthDto, IntegrationResponseDto, IntegrationTestResponseDto,
   IntegrationToggleDto, IntegrationUpdateDto,
 } from './dtos/integration.dto';
+import { ResourceReadabilityDto } from './dtos/resource-readability.dto';
 import { IntegrationHealthService } from './integration-health.service';
 import { toHealthDto, toIntegrationDto } from './integration.mapper';
 import { Actor, IntegrationsService } from './integrations.service';
@@ -15,6 +16,7 @@ function actor(auth: OrgAuth): Actor {
 
 @ApiTags('integrations')
 @ApiBearerAuth()
+@ApiExtraModels(ResourceReadabilityDto)
 @Controller('api/v1/integrations')
 export class IntegrationsController {
   constructor(
@@ -82,7 +84,7 @@ export class IntegrationsController {
 
   @Post(':id/test')
   @HttpCode(200)
-  @ApiOperation({ summary: 'Test the connection to the vendor (sets healthStatus, lastTestedAt, lastError)' })
+  @ApiOperation({ summary: 'Test the connection to the vendor (sets healthStatus, lastTestedAt, lastError) and report which resources these credentials can read' })
   @ApiOkResponse({ type: IntegrationTestResponseDto })
   test(@Param('id', ParseUUIDPipe) id: string, @Auth() auth: OrgAuth): Promise<IntegrationTestResponseDto> {
     return this.health.test(id, actor(auth));

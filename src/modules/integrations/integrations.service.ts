@@ -314,9 +314,12 @@ export class IntegrationsService {
     await this.repo.update({ id }, patch as QueryDeepPartialEntity<Integration>);
   }
 
-  /** Records a successful (or partly successful) sync finished at `at`: `last_synced_at`, healthy, no error. */
-  async markSynced(id: string, at: Date): Promise<void> {
-    await this.repo.update({ id }, { lastSyncedAt: at, healthStatus: 'healthy', lastError: null } as QueryDeepPartialEntity<Integration>);
+  /**
+   * Records a successful (or partly successful) sync finished at `at`: `last_synced_at`, healthy,
+   * and `note` as the last error (null for a clean sync; a partial one names what it could not read).
+   */
+  async markSynced(id: string, at: Date, note: string | null = null): Promise<void> {
+    await this.repo.update({ id }, { lastSyncedAt: at, healthStatus: 'healthy', lastError: note } as QueryDeepPartialEntity<Integration>);
   }
 
   /**

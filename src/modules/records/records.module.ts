@@ -3,6 +3,7 @@ import { APP_ENV } from '../../config/config.module';
 import { AppEnv } from '../../config/env';
 import { Cipher, deriveKey } from '../../common/crypto';
 import { RecordWriter } from './record-writer';
+import { RECORD_ROUTE_CONTROLLERS } from './record-routes';
 import { RecordsController } from './records.controller';
 import { PatientContextService } from './patient-context.service';
 import { PatientSourcesService } from './patient-sources.service';
@@ -10,12 +11,12 @@ import { RecordsRepository } from './records.repository';
 import { RecordsService } from './records.service';
 
 /**
- * The records API (canonical patients, appointments, providers, locations) and the bulk record
- * writer. {@link RecordsRepository} owns the reads of the `records` table; the writer and the
- * patient linker are this module's internals.
+ * The records API (canonical patients, appointments, providers, locations, coverages, documents,
+ * balances) and the bulk record writer. {@link RecordsRepository} owns the reads of the `records`
+ * table; the writer and the patient linker are this module's internals.
  */
 @Module({
-  controllers: [RecordsController],
+  controllers: [RecordsController, ...RECORD_ROUTE_CONTROLLERS],
   providers: [
     RecordsRepository,
     RecordsService,

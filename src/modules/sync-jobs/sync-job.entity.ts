@@ -1,9 +1,13 @@
 import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
+import type { ResourceFailureCode } from '../../providers/provider.exception';
 
 export type SyncMode = 'full' | 'incremental';
 export type SyncStatus = 'queued' | 'running' | 'succeeded' | 'partially_succeeded' | 'failed' | 'cancelled';
 export const ACTIVE_STATUSES: SyncStatus[] = ['queued', 'running'];
 export const TERMINAL_STATUSES: SyncStatus[] = ['succeeded', 'partially_succeeded', 'failed', 'cancelled'];
+
+/** How a resource ended in a job: read to the end, or unreadable at the source (the job then ends `partially_succeeded`). */
+export type ResourceOutcome = 'completed' | 'failed';
 
 /** Counters of one resource in one job; updated after every batch. */
 export interface ResourceProgress {
@@ -17,6 +21,12 @@ export interface ResourceProgress {
   /** Rows stored for this integration and resource after the job (count reconciliation). */
   stored?: number;
   done: boolean;
+  /** Set when the resource is done: `failed` when the source could not be read (missing table, missing grant, 403/404). */
+  outcome?: ResourceOutcome;
+  /** Stable code of a failed resource: `resource_not_found` or `resource_forbidden`. */
+  errorCode?: ResourceFailureCode;
+  /** PHI-free explanation of a failed resource (which table or endpoint, and the driver's or HTTP code). */
+  errorMessage?: string;
 }
 
 /** One sync run of an integration. Table `sync_jobs`; at most one queued or running per integration (unique index). */

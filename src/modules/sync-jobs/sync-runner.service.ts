@@ -8,6 +8,7 @@ import { prefetch } from '../../common/prefetch';
 import { PG_POOL } from '../../database/database.module';
 import { withTransaction } from '../../database/transaction';
 import { ProviderAdapter, RESOURCE_ORDER, ReadBatch, ResourceType } from '../../providers/provider-adapter';
+import { isResourceUnavailable, ProviderException, ProviderExceptionCode, resourceFailureCode } from '../../providers/provider.exception';
 import { AuditService } from '../audit/audit.service';
 import { Integration } from '../integrations/integration.entity';
 import { IntegrationsService } from '../integrations/integrations.service';
@@ -73,6 +74,11 @@ export class SyncRunnerService {
         ({ adapter, ctx } = fresh);
         // Safe to repeat: a failed batch rolled back, and syncResource reloads the last committed checkpoint.
         return this.syncResource(job, integration, adapter, ctx, resource, progress, control);
+      }).catch(async (error: unknown) => {
+        // A table or endpoint the source lacks (or does not grant) fails this resource alone; anything else fails or retries the job.
+        if (!isResourceUnavailable(error)) throw error;
+        await this.failResource(job, resource, progress, error);
+        return null;
       });
       if (stop === 'cancelled') return this.finish(job, 'cancelled');
       if (stop === 'shutdown') {
@@ -80,7 +86,31 @@ export class SyncRunnerService {
         return 'interrupted';
       }
     }
-    return this.finish(job, resources.some((r) => job.progress[r].failed > 0) ? 'partially_succeeded' : 'succeeded');
+    const unreadable = resources.filter((r) => job.progress[r].outcome === 'failed');
+    if (unreadable.length > 0 && unreadable.length === resources.length) {
+      // Nothing was read: the job fails with the provider code, as any permanent vendor error fails it.
+      const first = job.progress[unreadable[0]];
+      const code = first.errorCode === 'resource_forbidden' ? ProviderExceptionCode.RESOURCE_FORBIDDEN : ProviderExceptionCode.RESOURCE_NOT_FOUND;
+      return this.finish(job, 'failed', { code, message: `No resource could be read (${unreadable.join(', ')}): ${first.errorMessage ?? ''}` });
+    }
+    const partial = unreadable.length > 0 || resources.some((r) => job.progress[r].failed > 0);
+    return this.finish(job, partial ? 'partially_succeeded' : 'succeeded');
+  }
+
+  /**
+   * Marks one resource done and failed with the stable code and PHI-free message of `error`
+   * (batches it committed before the failure stay), and saves the progress with the audit event
+   * `sync_job.resource_failed` in one transaction. The job goes on with the next resource.
+   */
+  private async failResource(job: SyncJob, resource: ResourceType, progress: ResourceProgress, error: ProviderException): Promise<void> {
+    Object.assign(progress, { done: true, outcome: 'failed', errorCode: resourceFailureCode(error), errorMessage: error.message.slice(0, 500) });
+    await this.jobs.manager.transaction(async (manager) => {
+      await manager.query('UPDATE sync_jobs SET progress = $2, updated_at = now() WHERE id = $1', [job.id, JSON.stringify(job.progress)]);
+      await this.audit.record({
+        organizationId: job.organizationId, actorType: 'system', action: 'sync_job.resource_failed', targetType: 'sync_job', targetId: job.id,
+        outcome: 'failure', details: { integrationId: job.integrationId, resource, errorCode: progress.errorCode },
+      }, manager);
+    });
   }
 
   private startState(job: SyncJob, adapter: ProviderAdapter, resource: ResourceType, saved: SyncState): SyncState {
@@ -116,6 +146,7 @@ export class SyncRunnerService {
     }
     const limited = job.recordLimit !== null && progress.fetched >= job.recordLimit;
     progress.done = true;
+    progress.outcome = 'completed';
     await withTransaction(this.pool, async (client) => {
       if (!limited) await saveState(client, integration.id, resource, { checkpoint: state.checkpoint, inFullPass: false }, job.id);
       const stored = await client.query<{ n: string }>(
@@ -163,8 +194,12 @@ export class SyncRunnerService {
     await this.jobs.update({ id: job.id }, {
       status, finishedAt, progress: job.progress, errorCode: error?.code ?? null, errorMessage: error?.message.slice(0, 500) ?? null,
     });
+    const unreadable = Object.entries(job.progress).filter(([, p]) => p.outcome === 'failed').map(([resource, p]) => ({ resource, errorCode: p.errorCode ?? null }));
     if (status === 'succeeded' || status === 'partially_succeeded') {
-      await this.integrations.markSynced(job.integrationId, finishedAt);
+      // A partial sync counts as a sync for the freshness SLA (the resources it read are current);
+      // the unreadable ones are named in lastError until the next clean sync or connection test.
+      const note = unreadable.length ? `Last sync could not read: ${unreadable.map((u) => `${u.resource} (${u.errorCode})`).join(', ')}` : null;
+      await this.integrations.markSynced(job.integrationId, finishedAt, note);
     } else if (status === 'failed') {
       await this.integrations.setHealth(job.integrationId, false, error?.message ?? 'Sync failed', false);
     }
@@ -175,7 +210,7 @@ export class SyncRunnerService {
     await this.audit.record({
       organizationId: job.organizationId, actorType: 'system', action: 'sync_job.completed', targetType: 'sync_job', targetId: job.id,
       outcome: status === 'failed' ? 'failure' : 'success',
-      details: { integrationId: job.integrationId, status, mode: job.mode, totals, errorCode: error?.code ?? null },
+      details: { integrationId: job.integrationId, status, mode: job.mode, totals, errorCode: error?.code ?? null, unreadableResources: unreadable },
     });
     return 'done';
   }

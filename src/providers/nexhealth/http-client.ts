@@ -71,6 +71,16 @@ function vendorText(data: unknown): string {
 type Outcome = { retry: boolean; error: ProviderException; retryAfterMs?: number };
 
 /**
+ * A NexHealth refusal of one request that a read may turn into a resource-level failure: its
+ * HTTP status (403 or 404) and `request` (method and path, never the query string).
+ */
+export class NexHealthRefusal extends ProviderException {
+  constructor(code: ProviderExceptionCode, message: string, readonly vendorStatus: 403 | 404, readonly request: string) {
+    super(code, message, { temporary: false });
+  }
+}
+
+/**
  * HTTP client of one integration for the NexHealth Synchronizer API (§3):
  * - `Nex-Api-Version: v3.0.0` and `Authorization: Bearer <token>` on every call; the token comes
  *   from `POST /authenticates` (`Authorization: <API_KEY>`), is cached in-process until shortly
@@ -173,8 +183,8 @@ export class NexHealthClient {
     }
     if (status >= 500) return { retry: true, error: new ProviderException(ProviderExceptionCode.CONNECTION_FAILED, `NexHealth answered ${status} to ${what}`, { temporary: true }) };
     if (status === 401) return { retry: false, error: new ProviderException(ProviderExceptionCode.AUTHENTICATION_FAILED, `Authentication failed: NexHealth refused a fresh token (${what})`, { temporary: false }) };
-    if (status === 403) return { retry: false, error: new ProviderException(ProviderExceptionCode.AUTHENTICATION_FAILED, `NexHealth denied access to ${what} (403): ${message}`, { temporary: false }) };
-    if (status === 404) return { retry: false, error: new ProviderException(ProviderExceptionCode.NOT_FOUND, `NexHealth: ${message || 'not found'} (${what})`) };
+    if (status === 403) return { retry: false, error: new NexHealthRefusal(ProviderExceptionCode.AUTHENTICATION_FAILED, `NexHealth denied access to ${what} (403): ${message}`, 403, what) };
+    if (status === 404) return { retry: false, error: new NexHealthRefusal(ProviderExceptionCode.NOT_FOUND, `NexHealth: ${message || 'not found'} (${what})`, 404, what) };
     if (status === 400 || status === 422) return { retry: false, error: new ProviderException(ProviderExceptionCode.BAD_REQUEST, `NexHealth refused ${what}: ${message}`, { temporary: false }) };
     return { retry: false, error: new ProviderException(ProviderExceptionCode.VENDOR_ERROR, `NexHealth refused ${what} (${status}): ${message}`, { temporary: false }) };
   }

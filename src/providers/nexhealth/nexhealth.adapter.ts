@@ -4,7 +4,7 @@ import { REDIS } from '../../queue/queue.module';
 import { RequestAborted } from '../common/retry';
 import { SharedThrottle } from '../common/shared-throttle';
 import {
-  AdapterContext, CanonicalRecord, ConnectionTestResult, ProviderAdapter, ReadBatch, ReadRequest, ResourceType, VendorDescriptor, WebhookCapability,
+  AdapterContext, CanonicalRecord, ConnectionTestResult, ProviderAdapter, ReadBatch, ReadRequest, ResourceReadability, ResourceType, VendorDescriptor, WebhookCapability,
 } from '../provider-adapter';
 import { ProviderException, ProviderExceptionCode } from '../provider.exception';
 import { mapNexAppointment } from './appointment.mapper';
@@ -12,6 +12,7 @@ import { NexHealthClient } from './http-client';
 import { checkConfig, NEXHEALTH_CONFIG_SCHEMA, NexHealthConfig, withDefaults } from './nexhealth.config';
 import { mapNexPatient, NexPatientJson } from './patient.mapper';
 import { DEFAULT_CLIENT_LIMITS, NexHealthClientLimits } from './rate-limits';
+import { asResourceFailure, probeEndpoints } from './resource-access';
 import { readResource } from './resource-reads';
 import { NexHealthTokenCache } from './token-cache';
 import { NEXHEALTH_SCHEMES, NEXHEALTH_WEBHOOKS, parseNexHealthWebhook, registerNexHealthWebhook, unregisterNexHealthWebhook } from './webhooks';
@@ -116,7 +117,8 @@ export class NexHealthAdapter implements ProviderAdapter {
   /**
    * Reads one resource in batches (resource-reads.ts). Stops quietly between requests when
    * `ctx.signal` fires. @throws ProviderException (temporary: rate-limited, unreachable, 5xx after
-   * retries; permanent: authentication failed, refused request).
+   * retries; permanent: authentication failed, refused request; RESOURCE_FORBIDDEN / RESOURCE_NOT_FOUND
+   * when NexHealth answers 403 / 404 during this resource's read: that resource alone fails).
    */
   async *read(ctx: AdapterContext, request: ReadRequest): AsyncGenerator<ReadBatch> {
     const config = withDefaults(ctx.config);
@@ -124,8 +126,17 @@ export class NexHealthAdapter implements ProviderAdapter {
       yield* readResource(this.client(ctx, config), config, request.resource, request, this.options.incrementalOverlapMs, ctx.signal);
     } catch (error) {
       if (error instanceof RequestAborted) return;
-      throw error;
+      throw asResourceFailure(error);
     }
+  }
+
+  /**
+   * Which resources this API key can read: one `per_page=1` request per resource (resource-access.ts),
+   * documents through the first patient. @throws ProviderException when NexHealth cannot be reached or refuses the key.
+   */
+  probeResources(ctx: AdapterContext): Promise<Partial<Record<ResourceType, ResourceReadability>>> {
+    const config = withDefaults(ctx.config);
+    return probeEndpoints(this.client(ctx, config), config, RESOURCES);
   }
 
   /**

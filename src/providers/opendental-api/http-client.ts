@@ -103,7 +103,7 @@ export class OpenDentalApiClient {
   private classify(what: string, response: AxiosResponse, idempotent: boolean): Outcome {
     const status = response.status;
     const vendorMessage = vendorText(response.data);
-    const base = { vendorStatus: status, vendorMessage };
+    const base = { vendorStatus: status, vendorMessage, request: what };
     if (status === 401) return { retry: false, error: new OpenDentalApiException(ProviderExceptionCode.AUTHENTICATION_FAILED, `Authentication failed: OpenDental refused the developer or customer key (${what})`, { ...base, temporary: false }) };
     if (status === 429) {
       const retryAfterMs = parseRetryAfter(response.headers['retry-after']) ?? 1000;

@@ -2,7 +2,7 @@ import { Inject, Injectable, Optional } from '@nestjs/common';
 import type IORedis from 'ioredis';
 import { REDIS } from '../../queue/queue.module';
 import {
-  ACTION_TYPES, AdapterContext, CanonicalRecord, ConnectionTestResult, ProviderAdapter, ReadBatch, ReadRequest, ResourceType,
+  ACTION_TYPES, AdapterContext, CanonicalRecord, ConnectionTestResult, ProviderAdapter, ReadBatch, ReadRequest, ResourceReadability, ResourceType,
   VendorDescriptor, WebhookCapability, WriteBackCapability,
 } from '../provider-adapter';
 import { ProviderException, ProviderExceptionCode } from '../provider.exception';
@@ -13,6 +13,7 @@ import {
   AppointmentResult, OdAppointmentCreate, OdAppointmentQuery, OdBreakOptions, OdConfirmation, OdPatientCreate, OdSlotQuery, PatientResult, Slot,
 } from './opendental-api.types';
 import { OpenDentalApiActions } from './perform-action';
+import { asResourceFailure, probeEndpoints } from './resource-access';
 import { readResource } from './resource-reads';
 import { RequestAborted } from '../common/retry';
 import { SharedThrottle } from '../common/shared-throttle';
@@ -134,7 +135,8 @@ export class OpenDentalApiAdapter implements ProviderAdapter {
   /**
    * Reads one resource in batches (see resource-reads.ts). Stops quietly between requests when
    * `ctx.signal` fires. @throws ProviderException (temporary: throttled, unreachable, 5xx after
-   * retries; permanent: authentication failed, refused request).
+   * retries; permanent: authentication failed, refused request; RESOURCE_FORBIDDEN / RESOURCE_NOT_FOUND
+   * when a list endpoint of this resource answers 403 / 404: that resource alone fails).
    */
   async *read(ctx: AdapterContext, request: ReadRequest): AsyncGenerator<ReadBatch> {
     const config = withDefaults(ctx.config);
@@ -144,8 +146,24 @@ export class OpenDentalApiAdapter implements ProviderAdapter {
       yield* reader;
     } catch (error) {
       if (error instanceof RequestAborted) return;
-      throw error;
+      throw asResourceFailure(error);
     }
+  }
+
+  /**
+   * Which resources these keys can read: one `Limit=1` request per list endpoint a resource
+   * reads (resource-access.ts; nine at most, about 9 s on a remote key's 1 request/s). A
+   * read-only remote key (1 request per 5 s) is not probed: every resource answers
+   * `readable: null` with that reason. @throws ProviderException when OpenDental cannot be reached.
+   */
+  async probeResources(ctx: AdapterContext): Promise<Partial<Record<ResourceType, ResourceReadability>>> {
+    const config = withDefaults(ctx.config);
+    const resources = DESCRIPTOR.capabilities.resources;
+    if (config.apiMode === 'remote' && config.readOnly && this.options.intervalMs === undefined) {
+      const reason = 'Not probed: a read-only key allows one request per 5 s, and probing takes nine';
+      return Object.fromEntries(resources.map((r) => [r, { readable: null, reason }]));
+    }
+    return probeEndpoints(this.client(ctx, config), resources);
   }
 
   private writes(ctx: AdapterContext, write: boolean): OpenDentalApiWrites {

@@ -1,11 +1,12 @@
 import { Injectable } from '@nestjs/common';
 import {
-  AdapterContext, Checkpoint, ConnectionTestResult, ListDatabasesCapability, ProviderAdapter, ReadBatch, ReadRequest, VendorDescriptor,
+  AdapterContext, Checkpoint, ConnectionTestResult, ListDatabasesCapability, ProviderAdapter, ReadBatch, ReadRequest, ResourceReadability, ResourceType, VendorDescriptor,
 } from '../provider-adapter';
 import { ProviderException } from '../provider.exception';
 import { KeysetPosition, positionOf, streamKeyset } from './keyset-stream';
 import { closeConnection, openConnection, query } from './mysql-connection';
 import { OPENDENTAL_DB_CONFIG_SCHEMA, OpenDentalDbConfig, withDefaults } from './opendental-db.config';
+import { probeTables } from './probe';
 import { pkOf, streamsFor } from './resource-readers';
 import { isValidTimeZone } from '../opendental-shared/values';
 
@@ -69,6 +70,20 @@ export class OpenDentalDbAdapter implements ProviderAdapter {
     }
   }
 
+  /**
+   * Which resources this login can read: `SELECT 1 FROM <table> LIMIT 0` on each table a
+   * resource needs (probe.ts), on one connection. @throws ProviderException when the server refuses the login or is unreachable.
+   */
+  async probeResources(ctx: AdapterContext): Promise<Partial<Record<ResourceType, ResourceReadability>>> {
+    const { config, password } = this.settings(ctx);
+    const connection = await openConnection(config, password);
+    try {
+      return await probeTables(connection, DESCRIPTOR.capabilities.resources, config);
+    } finally {
+      await closeConnection(connection);
+    }
+  }
+
   /** Lists databases on the server (the setup form's "select database" step), without system schemas. */
   readonly listDatabases: ListDatabasesCapability = { list: async (ctx) => this.databases(ctx) };
 
@@ -87,7 +102,8 @@ export class OpenDentalDbAdapter implements ProviderAdapter {
   /**
    * Reads one resource in batches of `batchSize`, stream by stream, each from its keyset
    * position in `checkpoint`. The server clock read at the start bounds every stream.
-   * @throws ProviderException (temporary: unreachable; permanent: authentication, missing tables).
+   * @throws ProviderException (temporary: unreachable; permanent: authentication; RESOURCE_NOT_FOUND /
+   *   RESOURCE_FORBIDDEN when a table this resource needs is missing or not granted: that resource alone fails).
    */
   async *read(ctx: AdapterContext, request: ReadRequest): AsyncGenerator<ReadBatch> {
     const { config, password } = this.settings(ctx);

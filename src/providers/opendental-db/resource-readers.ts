@@ -128,6 +128,22 @@ export function streamsFor(resource: ResourceType, config: OpenDentalDbConfig): 
   }
 }
 
+/**
+ * The OpenDental tables each resource's read touches (its streams, joins and subqueries), for
+ * the readability probe: a resource is readable when every one of them answers a `SELECT`.
+ */
+export function tablesFor(resource: ResourceType, config: OpenDentalDbConfig): string[] {
+  switch (resource) {
+    case 'patients': return ['patient'];
+    case 'providers': return ['provider'];
+    case 'locations': return ['operatory'];
+    case 'appointments': return ['appointment', 'definition', 'deletedobject'];
+    case 'coverages': return ['patplan', 'inssub', 'insplan', 'carrier'];
+    case 'documents': return config.clinicNums?.length ? ['document', 'patient'] : ['document'];
+    default: return [];
+  }
+}
+
 /** Key column of each stream's rows, for checkpoints. */
 export function pkOf(spec: StreamSpec, row: Record<string, unknown>): string {
   return String(columnValue(spec.query, row, spec.query.pk));

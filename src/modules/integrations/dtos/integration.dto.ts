@@ -2,6 +2,7 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
 import { IsBoolean, IsIn, IsInt, IsNotEmpty, IsObject, IsOptional, IsString, Matches, Max, MaxLength, Min, ValidateIf, ValidateNested } from 'class-validator';
 import { EXTERNAL_CREDENTIALS_PROVIDERS } from '../secrets/secrets-provider';
+import { ResourceReadabilityDto } from './resource-readability.dto';
 
 const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
 
@@ -158,6 +159,14 @@ export class IntegrationTestResponseDto {
   @ApiProperty() ok: boolean;
   @ApiProperty({ description: 'Round trip in milliseconds.' }) latencyMs: number;
   @ApiProperty({ example: 'Connected; the patient table is readable' }) message: string;
+
+  @ApiPropertyOptional({
+    type: 'object',
+    additionalProperties: { $ref: '#/components/schemas/ResourceReadabilityDto' },
+    description: 'Per resource the vendor offers: can these credentials read it? Present when the connection works and the vendor can probe.',
+    example: { patients: { readable: true }, coverages: { readable: false, code: 'resource_not_found', message: 'The OpenDental table patplan does not exist in this database (ER_NO_SUCH_TABLE)' } },
+  })
+  resources?: Record<string, ResourceReadabilityDto>;
 }
 
 export class IntegrationHealthDto {

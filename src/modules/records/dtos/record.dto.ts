@@ -21,8 +21,19 @@ export class PatientListQueryDto extends RecordListQueryDto {
   @ApiPropertyOptional({ description: 'yyyy-MM-dd', example: '1984-03-09' }) @IsOptional() @IsCalendarDate() birthDate?: string;
 }
 
-export class AppointmentListQueryDto extends RecordListQueryDto {
-  @ApiPropertyOptional({ format: 'uuid', description: 'Our patient id.' }) @IsOptional() @IsUUID() patientId?: string;
+/** Filters of resources that belong to a patient (appointments, coverages, documents, balances). */
+export class PatientRecordListQueryDto extends RecordListQueryDto {
+  @ApiPropertyOptional({
+    format: 'uuid',
+    description: 'Our patient id (the `id` of a /patients record).',
+    example: '5b1f7c7e-2d7a-4c55-9d0e-2f1f3f4b9a10',
+  })
+  @IsOptional()
+  @IsUUID()
+  patientId?: string;
+}
+
+export class AppointmentListQueryDto extends PatientRecordListQueryDto {
   @ApiPropertyOptional({ description: 'Start at or after (ISO 8601).', example: '2026-11-01T00:00:00Z' }) @IsOptional() @IsInstant() from?: Date;
   @ApiPropertyOptional({ description: 'Start before (ISO 8601).', example: '2026-12-01T00:00:00Z' }) @IsOptional() @IsInstant() to?: Date;
   @ApiPropertyOptional({ enum: ['proposed', 'booked', 'fulfilled', 'cancelled', 'noshow', 'waitlist'], description: 'FHIR Appointment.status code.' })

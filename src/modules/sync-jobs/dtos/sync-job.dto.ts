@@ -52,6 +52,26 @@ export class ResourceProgressDto {
   @ApiProperty() failed: number;
   @ApiPropertyOptional({ description: 'Live records stored for this resource after the run (count reconciliation).' }) stored?: number;
   @ApiProperty({ description: 'This resource is finished in this job.' }) done: boolean;
+
+  @ApiPropertyOptional({
+    enum: ['completed', 'failed'],
+    description: 'Set when done: completed = read to the end; failed = the source could not be read (the job then ends partially_succeeded).',
+    example: 'completed',
+  })
+  outcome?: string;
+
+  @ApiPropertyOptional({
+    enum: ['resource_not_found', 'resource_forbidden'],
+    description: 'Set when outcome is failed: resource_not_found = table or endpoint missing; resource_forbidden = the credentials lack the grant.',
+    example: 'resource_not_found',
+  })
+  errorCode?: string;
+
+  @ApiPropertyOptional({
+    description: 'Set when outcome is failed: which table or endpoint, free of PHI.',
+    example: 'The OpenDental table patplan does not exist in this database (ER_NO_SUCH_TABLE)',
+  })
+  errorMessage?: string;
 }
 
 export class SyncJobResponseDto {
@@ -61,7 +81,7 @@ export class SyncJobResponseDto {
   @ApiProperty({ enum: ['api', 'retry', 'schedule', 'webhook'] }) trigger: string;
   @ApiProperty({ type: [String] }) resources: string[];
   @ApiPropertyOptional({ nullable: true, type: Number }) limit: number | null;
-  @ApiProperty({ enum: STATUSES }) status: string;
+  @ApiProperty({ enum: STATUSES, description: 'partially_succeeded: some records failed, or some resources could not be read (see progress[resource].outcome).' }) status: string;
   @ApiProperty({ type: 'object', additionalProperties: { $ref: '#/components/schemas/ResourceProgressDto' }, example: { patients: { fetched: 5000, added: 4950, updated: 0, unchanged: 0, skipped: 50, deleted: 0, failed: 0, done: true } } })
   progress: Record<string, ResourceProgressDto>;
   @ApiProperty() attempts: number;
