@@ -6,6 +6,7 @@ import { DatabaseModule } from './database/database.module';
 import { logRedactPaths } from './common/logging';
 import { ActionsModule } from './modules/actions/actions.module';
 import { AuditModule } from './modules/audit/audit.module';
+import { FhirModule } from './modules/fhir/fhir.module';
 import { HealthModule } from './modules/health/health.module';
 import { IntegrationsModule } from './modules/integrations/integrations.module';
 import { OrganizationsModule } from './modules/organizations/organizations.module';
@@ -53,6 +54,7 @@ import { NexHealthSandboxModule } from './sandbox/nexhealth';
     IntegrationsModule,
     SyncJobsModule,
     RecordsModule,
+    FhirModule,
     ActionsModule,
     WebhooksModule,
     HealthModule,

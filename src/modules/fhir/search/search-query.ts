@@ -1,0 +1,123 @@
+import { ADMINISTRATIVE_GENDER, APPOINTMENT_STATUS } from '../../../canonical';
+import { FhirException } from '../fhir.exception';
+import { CONTROL_PARAMS, DEFAULT_COUNT, FhirType, MAX_COUNT, SEARCH_PARAMS } from '../fhir-resource-types';
+import { systemToStored } from '../converters/identifiers';
+import { escapeLike, fold } from './fold';
+import { dateCondition, isUuid, parseDateParam, parseReference, splitOr } from './values';
+
+/** A search as SQL: conditions on `records r` (ANDed) with their `$n` parameters, the page size and the cursor. */
+export interface SearchQuery {
+  where: string[];
+  params: unknown[];
+  count: number;
+  cursor: string | null;
+}
+
+/** Looks up (integration, external id) of our record ids of one resource type in the caller's organization. */
+export type SourceKeyLookup = (resource: 'providers' | 'locations', ids: string[]) => Promise<Array<{ integrationId: string; externalId: string }>>;
+
+/** Family and first given name of the first (official) name: the expressions the FHIR indexes cover. */
+const NAME_PATH = { family: `r.data #>> '{names,0,family}'`, given: `r.data #>> '{names,0,given,0}'` } as const;
+
+/**
+ * Turns a search's query parameters into SQL over `records r` (http://hl7.org/fhir/R4/search.html):
+ * repeated parameters AND, comma-separated values OR. Conditions start after `$1` (organization)
+ * which the caller binds. With `lenient` (Prefer: handling=lenient) unknown parameters are
+ * ignored; otherwise they are refused.
+ * @throws FhirException 400 naming the parameter: unknown parameter or modifier, bad date,
+ * prefix, reference or code, `_count` outside 1–500.
+ */
+export async function buildSearch(type: FhirType, query: URLSearchParams, lenient: boolean, lookup: SourceKeyLookup): Promise<SearchQuery> {
+  const known = new Set(SEARCH_PARAMS[type].map((p) => p.name));
+  const q: SearchQuery = { where: [], params: ['<organization>'], count: DEFAULT_COUNT, cursor: null };
+  const bind = (value: unknown) => (q.params.push(value), `$${q.params.length}`);
+  const anyOf = (parts: string[]) => (parts.length ? `(${parts.join(' OR ')})` : 'false');
+
+  for (const [key, raw] of query) {
+    const [name, modifier] = key.split(':', 2);
+    if ((CONTROL_PARAMS as readonly string[]).includes(name) && modifier === undefined) {
+      if (name === '_count') {
+        if (!/^\d{1,6}$/.test(raw) || Number(raw) < 1 || Number(raw) > MAX_COUNT) throw FhirException.invalidParameter('_count', `must be an integer from 1 to ${MAX_COUNT}`);
+        q.count = Number(raw);
+      } else if (name === '_cursor') q.cursor = raw;
+      continue;
+    }
+    if (!known.has(name)) {
+      if (lenient) continue;
+      throw FhirException.invalidParameter(key, `is not a supported search parameter of ${type} (send "Prefer: handling=lenient" to ignore it)`);
+    }
+    const isString = ['name', 'family', 'given'].includes(name);
+    if (modifier !== undefined && !(isString && modifier === 'exact')) {
+      if (lenient) continue;
+      throw FhirException.invalidParameter(key, `modifier ":${modifier}" is not supported`);
+    }
+    const values = splitOr(raw);
+    if (!values.length) throw FhirException.invalidParameter(name, 'has no value');
+
+    switch (name) {
+      case '_id':
+        q.where.push(anyOf(values.filter(isUuid).map((v) => `r.id = ${bind(v.toLowerCase())}::uuid`)));
+        break;
+      case 'identifier':
+        q.where.push(anyOf(values.map((v) => identifierCondition(v, bind))));
+        break;
+      case '_lastUpdated':
+        q.where.push(anyOf(values.map((v) => dateCondition('r.updated_at', parseDateParam(name, v, true), q.params, '::timestamptz'))));
+        break;
+      case 'birthdate':
+        q.where.push(anyOf(values.map((v) => dateCondition(`(r.data ->> 'birthDate')`, parseDateParam(name, v, false), q.params, '::text'))));
+        break;
+      case 'date':
+        q.where.push(anyOf(values.map((v) => dateCondition('r.starts_at', parseDateParam(name, v, true), q.params, '::timestamptz'))));
+        break;
+      case 'family':
+      case 'given':
+        q.where.push(anyOf(values.map((v) => stringCondition(NAME_PATH[name], v, modifier === 'exact', bind))));
+        break;
+      case 'name':
+        q.where.push(anyOf(values.flatMap((v) => [NAME_PATH.family, NAME_PATH.given].map((path) => stringCondition(path, v, modifier === 'exact', bind)))));
+        break;
+      case 'gender':
+        for (const v of values) if (!(ADMINISTRATIVE_GENDER as readonly string[]).includes(v)) throw FhirException.invalidParameter(name, `"${v}" is not an AdministrativeGender code`);
+        q.where.push(`(r.data ->> 'gender') = ANY(${bind(values)}::text[])`);
+        break;
+      case 'status':
+        for (const v of values) if (!(APPOINTMENT_STATUS as readonly string[]).includes(v)) throw FhirException.invalidParameter(name, `"${v}" is not an AppointmentStatus code`);
+        q.where.push(`(r.data ->> 'status') = ANY(${bind(values)}::text[])`);
+        break;
+      case 'patient':
+        q.where.push(`r.patient_id = ANY(${bind(values.map((v) => parseReference(name, v, 'Patient')))}::uuid[])`);
+        break;
+      case 'practitioner':
+      case 'location': {
+        const resource = name === 'practitioner' ? 'providers' : 'locations';
+        const keys = await lookup(resource, values.map((v) => parseReference(name, v, name === 'practitioner' ? 'Practitioner' : 'Location')));
+        q.where.push(anyOf(keys.map((k) =>
+          `(r.integration_id = ${bind(k.integrationId)}::uuid AND (r.data -> 'participants') @> ${bind(JSON.stringify([{ resourceType: resource, link: { externalId: k.externalId } }]))}::jsonb)`)));
+        break;
+      }
+    }
+  }
+  return q;
+}
+
+/** `[system]|[value]`, `value` or `system|`: containment on `data->'identifiers'` (GIN indexed). */
+function identifierCondition(raw: string, bind: (v: unknown) => string): string {
+  const bar = raw.indexOf('|');
+  const system = bar >= 0 ? raw.slice(0, bar) : null;
+  const value = bar >= 0 ? raw.slice(bar + 1) : raw;
+  if (system === '') return 'false'; // `|value`: an identifier without a system; ours always have one.
+  const stored = system === null ? null : systemToStored(system);
+  const wanted: Record<string, string> = {};
+  if (stored) wanted.system = stored.system;
+  else if (system !== null) return 'false';
+  if (value) wanted.value = value;
+  const contains = `(r.data -> 'identifiers') @> ${bind(JSON.stringify([wanted]))}::jsonb`;
+  return stored?.integrationId ? `(r.integration_id = ${bind(stored.integrationId)}::uuid AND ${contains})` : contains;
+}
+
+/** FHIR string match on a folded expression: starts-with by default, equality with `:exact`. */
+function stringCondition(path: string, value: string, exact: boolean, bind: (v: unknown) => string): string {
+  if (exact) return `(fhir_fold(${path}) = ${bind(fold(value))} AND ${path} = ${bind(value)})`;
+  return `fhir_fold(${path}) LIKE ${bind(`${escapeLike(fold(value))}%`)}`;
+}
