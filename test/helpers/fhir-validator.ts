@@ -9,7 +9,8 @@ import type { Resource } from '@medplum/fhirtypes';
  * and with `@medplum/core`'s `validateResource` (cardinality, types, FHIRPath invariants such as
  * app-3). The schema needs three patches for ajv 8: `id` → `$id`; no top-level `$schema`,
  * `discriminator`, `oneOf`; stubs for the two refs Medplum's appended types leave dangling.
- * Built once per Jest worker (~2 s).
+ * A third, own check covers what neither enforces: FHIR JSON has no empty strings, arrays or
+ * objects (http://hl7.org/fhir/R4/json.html). Built once per Jest worker (~2 s).
  */
 export class FhirValidator {
   private readonly ajv = new Ajv({ strict: false, allErrors: true });
@@ -38,7 +39,7 @@ export class FhirValidator {
       if (!check) return [`the schema has no ${type}`];
       this.compiled.set(type, check);
     }
-    const out: string[] = [];
+    const out: string[] = emptyValues(resource, '');
     if (!check(resource)) out.push(...(check.errors ?? []).map((e) => `schema ${e.instancePath} ${e.message ?? ''} ${JSON.stringify(e.params)}`));
     try {
       const issues = validateResource(resource as Resource);
@@ -51,4 +52,15 @@ export class FhirValidator {
     }
     return out;
   }
+}
+
+/** Paths of empty strings, arrays and objects in a FHIR JSON value (none is allowed). */
+function emptyValues(value: unknown, path: string): string[] {
+  if (typeof value === 'string') return value.trim() === '' ? [`empty string at ${path}`] : [];
+  if (Array.isArray(value)) return value.length ? value.flatMap((v, i) => emptyValues(v, `${path}[${i}]`)) : [`empty array at ${path}`];
+  if (value && typeof value === 'object') {
+    const entries = Object.entries(value);
+    return entries.length ? entries.flatMap(([k, v]) => emptyValues(v, `${path}.${k}`)) : [`empty object at ${path}`];
+  }
+  return value === null ? [`null at ${path}`] : [];
 }
