@@ -240,4 +240,22 @@ describe('search', () => {
     }
     expect(seen.sort()).toEqual([ids.booked, ids.cancelled, ids.untimed].sort());
   });
+
+  it('pages searches driven by an index key (birthdate, family, date) with their own cursors', async () => {
+    for (const query of ['/Patient?birthdate=ge1900&_count=1', '/Patient?family=m&_count=1', '/Patient?family=d&_count=1', '/Appointment?date=ge2026&_count=1']) {
+      const seen: string[] = [];
+      let path: string | undefined = query;
+      while (path) {
+        const page = await get(path, a);
+        seen.push(...(page.entry ?? []).map((e: Json) => e.resource.id));
+        const next = page.link.find((l: Json) => l.relation === 'next')?.url as string | undefined;
+        path = next?.slice(next.indexOf('/fhir/R4') + '/fhir/R4'.length);
+      }
+      expect({ query, n: new Set(seen).size }).toEqual({ query, n: seen.length });
+      expect({ query, n: seen.length }).toEqual({ query, n: query.includes('birthdate') ? 2 : query.includes('Appointment') ? 2 : 1 });
+    }
+    const first = await get('/Patient?birthdate=ge1900&_count=1', a);
+    const cursor = new URL(first.link.find((l: Json) => l.relation === 'next').url).searchParams.get('_cursor');
+    await get(`/Patient?family=d&_cursor=${cursor}`, a, 400);
+  });
 });

@@ -1,11 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { decodeCursor, encodeCursor } from '../../common/pagination';
 import { FhirException, FhirExceptionCode } from './fhir.exception';
 import { FhirType, SERVED_TYPES } from './fhir-resource-types';
 import { CONVERTERS } from './converters';
 import { ConvertContext, LinkIds, linkKey, StoredRecord } from './converters/context';
 import { FhirObject } from './converters/datatypes';
+import { decodeSearchCursor, encodeSearchCursor } from './search/cursor';
 import { buildSearch } from './search/search-query';
 import { isUuid } from './search/values';
 
@@ -19,9 +19,9 @@ const COLUMNS = 'r.id, r.integration_id, r.resource_type, r.external_id, r.data,
 
 /**
  * Reads FHIR resources from `records`, always within the caller's organization. Searches page
- * by keyset on `records.id` (never OFFSET: a cursor stays valid while records change, and a deep
- * page costs what the first does), skip deleted records, and use the indexes of migration
- * 1795600000200-FhirSearchIndexes. Links between records are resolved per page in one query.
+ * by keyset (never OFFSET: a cursor stays valid while records change, and a deep page costs what
+ * the first does) on `records.id`, or on (key, id) of a driving index (`SearchOrder`), skip
+ * deleted records, and use the indexes of migration 1795600000200-FhirSearchIndexes. Links between records are resolved per page in one query.
  */
 @Injectable()
 export class FhirStoreService {
@@ -50,29 +50,36 @@ export class FhirStoreService {
   async search(organizationId: string, type: FhirType, query: URLSearchParams, lenient: boolean): Promise<FhirPage> {
     const q = await buildSearch(type, query, lenient, (resource, ids) => this.sourceKeys(organizationId, resource, ids));
     q.params[0] = organizationId;
+    const { key, tag, fence } = q.order;
+    // A timestamp key travels as text in the cursor and is compared as timestamptz.
+    const keyParam = key === 'r.starts_at' ? '::timestamptz' : '::text COLLATE "C"';
     if (q.cursor) {
-      const after = this.cursorId(q.cursor);
-      q.params.push(after);
-      q.where.push(`r.id > $${q.params.length}::uuid`);
+      const after = decodeSearchCursor(q.cursor, tag, key !== null);
+      if (key === null) {
+        q.params.push(after.id);
+        q.where.push(`r.id > $${q.params.length}::uuid`);
+      } else {
+        q.params.push(after.key, after.id);
+        q.where.push(`(${key}, r.id) > ($${q.params.length - 1}${keyParam}, $${q.params.length}::uuid)`);
+      }
     }
     q.params.push(q.count + 1);
-    const rows: StoredRecord[] = await this.dataSource.query(
-      `SELECT ${COLUMNS} FROM records r
-        WHERE r.organization_id = $1 AND r.resource_type = '${SERVED_TYPES[type]}' AND r.deleted_at IS NULL${q.where.map((w) => ` AND ${w}`).join('')}
-        ORDER BY r.id LIMIT $${q.params.length}`,
-      q.params,
-    );
+    const filter = `r.organization_id = $1 AND r.resource_type = '${SERVED_TYPES[type]}' AND r.deleted_at IS NULL${q.where.map((w) => ` AND ${w}`).join('')}`;
+    const orderBy = key === null ? 'r.id' : `${key}, r.id`;
+    const keyColumn = key === null ? 'NULL::text' : key === 'r.starts_at' ? `to_json(r.starts_at) #>> '{}'` : key;
+    // fence: match through the (GIN) index first, then order the matches; otherwise walk the order's index.
+    const sql = fence
+      ? `WITH hits AS MATERIALIZED (SELECT r.id FROM records r WHERE ${filter})
+         SELECT ${COLUMNS}, ${keyColumn} AS page_key FROM records r JOIN hits h ON h.id = r.id ORDER BY ${orderBy} LIMIT $${q.params.length}`
+      : `SELECT ${COLUMNS}, ${keyColumn} AS page_key FROM records r WHERE ${filter} ORDER BY ${orderBy} LIMIT $${q.params.length}`;
+    const rows: Array<StoredRecord & { page_key: string | null }> = await this.dataSource.query(sql, q.params);
     const more = rows.length > q.count;
     const kept = more ? rows.slice(0, q.count) : rows;
-    return { resources: await this.convert(type, kept), nextCursor: more ? encodeCursor([kept[kept.length - 1].id]) : null };
-  }
-
-  private cursorId(cursor: string): string {
-    try {
-      return String(decodeCursor(cursor, ['uuid'])?.[0]);
-    } catch {
-      throw FhirException.invalidParameter('_cursor', 'is not a cursor of this server (take the next link as it is)');
-    }
+    const last = kept[kept.length - 1];
+    return {
+      resources: await this.convert(type, kept),
+      nextCursor: more ? encodeSearchCursor({ tag, key: key === null ? null : String(last.page_key), id: last.id }) : null,
+    };
   }
 
   /** (integration, external id) of records of the organization, for participant searches. */

@@ -5,12 +5,26 @@ import { systemToStored } from '../converters/identifiers';
 import { escapeLike, fold } from './fold';
 import { dateCondition, isUuid, parseDateParam, parseReference, splitOr } from './values';
 
-/** A search as SQL: conditions on `records r` (ANDed) with their `$n` parameters, the page size and the cursor. */
+/**
+ * The order a search pages in. By default `records.id` (`key` null). A search on birthdate,
+ * family, given (one value) or Appointment date pages by that key then id instead, straight
+ * down its index (organization, key, id): a broad prefix or a deep page then reads only the rows
+ * it returns. `fence` asks the store to match first and order after (GIN-indexed filters,
+ * whose selectivity the planner cannot estimate).
+ */
+export interface SearchOrder {
+  tag: string;
+  key: string | null;
+  fence: boolean;
+}
+
+/** A search as SQL: conditions on `records r` (ANDed) with their `$n` parameters, the page size, the cursor and the order. */
 export interface SearchQuery {
   where: string[];
   params: unknown[];
   count: number;
   cursor: string | null;
+  order: SearchOrder;
 }
 
 /** Looks up (integration, external id) of our record ids of one resource type in the caller's organization. */
@@ -18,6 +32,14 @@ export type SourceKeyLookup = (resource: 'providers' | 'locations', ids: string[
 
 /** Family and first given name of the first (official) name: the expressions the FHIR indexes cover. */
 const NAME_PATH = { family: `r.data #>> '{names,0,family}'`, given: `r.data #>> '{names,0,given,0}'` } as const;
+
+/** Index keys a search may page on, in order of preference (each is the key of an index (organization_id, key, id)). */
+const DRIVING_KEYS: Record<string, string> = {
+  birthdate: `((r.data ->> 'birthDate') COLLATE "C")`,
+  family: `(fhir_fold(${NAME_PATH.family}) COLLATE "C")`,
+  given: `(fhir_fold(${NAME_PATH.given}) COLLATE "C")`,
+  date: 'r.starts_at',
+};
 
 /**
  * Turns a search's query parameters into SQL over `records r` (http://hl7.org/fhir/R4/search.html):
@@ -29,7 +51,9 @@ const NAME_PATH = { family: `r.data #>> '{names,0,family}'`, given: `r.data #>> 
  */
 export async function buildSearch(type: FhirType, query: URLSearchParams, lenient: boolean, lookup: SourceKeyLookup): Promise<SearchQuery> {
   const known = new Set(SEARCH_PARAMS[type].map((p) => p.name));
-  const q: SearchQuery = { where: [], params: ['<organization>'], count: DEFAULT_COUNT, cursor: null };
+  const q: SearchQuery = { where: [], params: ['<organization>'], count: DEFAULT_COUNT, cursor: null, order: { tag: 'id', key: null, fence: false } };
+  const drivable = new Set<string>();
+  const undrivable = new Set<string>();
   const bind = (value: unknown) => (q.params.push(value), `$${q.params.length}`);
   const anyOf = (parts: string[]) => (parts.length ? `(${parts.join(' OR ')})` : 'false');
 
@@ -53,6 +77,8 @@ export async function buildSearch(type: FhirType, query: URLSearchParams, lenien
     }
     const values = splitOr(raw);
     if (!values.length) throw FhirException.invalidParameter(name, 'has no value');
+    if (name in DRIVING_KEYS) (values.length === 1 ? drivable : undrivable).add(name);
+    if (['identifier', 'practitioner', 'location', '_id'].includes(name)) q.order.fence = true;
 
     switch (name) {
       case '_id':
@@ -65,7 +91,7 @@ export async function buildSearch(type: FhirType, query: URLSearchParams, lenien
         q.where.push(anyOf(values.map((v) => dateCondition('r.updated_at', parseDateParam(name, v, true), q.params, '::timestamptz'))));
         break;
       case 'birthdate':
-        q.where.push(anyOf(values.map((v) => dateCondition(`(r.data ->> 'birthDate')`, parseDateParam(name, v, false), q.params, '::text'))));
+        q.where.push(anyOf(values.map((v) => dateCondition(DRIVING_KEYS.birthdate, parseDateParam(name, v, false), q.params, '::text'))));
         break;
       case 'date':
         q.where.push(anyOf(values.map((v) => dateCondition('r.starts_at', parseDateParam(name, v, true), q.params, '::timestamptz'))));
@@ -75,7 +101,7 @@ export async function buildSearch(type: FhirType, query: URLSearchParams, lenien
         q.where.push(anyOf(values.map((v) => stringCondition(NAME_PATH[name], v, modifier === 'exact', bind))));
         break;
       case 'name':
-        q.where.push(anyOf(values.flatMap((v) => [NAME_PATH.family, NAME_PATH.given].map((path) => stringCondition(path, v, modifier === 'exact', bind)))));
+        q.where.push(anyOf(values.flatMap((v) => (['family', 'given'] as const).map((part) => stringCondition(NAME_PATH[part], v, modifier === 'exact', bind)))));
         break;
       case 'gender':
         for (const v of values) if (!(ADMINISTRATIVE_GENDER as readonly string[]).includes(v)) throw FhirException.invalidParameter(name, `"${v}" is not an AdministrativeGender code`);
@@ -98,6 +124,8 @@ export async function buildSearch(type: FhirType, query: URLSearchParams, lenien
       }
     }
   }
+  const driver = Object.keys(DRIVING_KEYS).find((k) => drivable.has(k) && !undrivable.has(k));
+  if (driver && !q.order.fence) q.order = { tag: driver, key: DRIVING_KEYS[driver], fence: false };
   return q;
 }
 
@@ -116,8 +144,9 @@ function identifierCondition(raw: string, bind: (v: unknown) => string): string 
   return stored?.integrationId ? `(r.integration_id = ${bind(stored.integrationId)}::uuid AND ${contains})` : contains;
 }
 
-/** FHIR string match on a folded expression: starts-with by default, equality with `:exact`. */
+/** FHIR string match on a folded expression (C collation, as indexed): starts-with by default, equality with `:exact`. */
 function stringCondition(path: string, value: string, exact: boolean, bind: (v: unknown) => string): string {
-  if (exact) return `(fhir_fold(${path}) = ${bind(fold(value))} AND ${path} = ${bind(value)})`;
-  return `fhir_fold(${path}) LIKE ${bind(`${escapeLike(fold(value))}%`)}`;
+  const folded = `(fhir_fold(${path}) COLLATE "C")`;
+  if (exact) return `(${folded} = ${bind(fold(value))} AND ${path} = ${bind(value)})`;
+  return `${folded} LIKE ${bind(`${escapeLike(fold(value))}%`)}`;
 }
