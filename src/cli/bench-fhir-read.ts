@@ -1,4 +1,5 @@
 import 'reflect-metadata';
+import { loadavg } from 'node:os';
 import { Client } from 'pg';
 import { DataSource } from 'typeorm';
 import { createApp } from '../bootstrap';
@@ -112,7 +113,7 @@ async function main(): Promise<void> {
   await pg.end();
   const row = (name: string, f: Figures) =>
     out(`${name.padEnd(44)} p50 ${f.p50.toFixed(1).padStart(6)} ms  p95 ${f.p95.toFixed(1).padStart(6)} ms  p99 ${f.p99.toFixed(1).padStart(6)} ms  (n=${f.n})`);
-  out(`\nResults: ${tenant.patients.toLocaleString('en-US')} patients of one organization, _count=100, sequential requests, node ${process.version}`);
+  out(`\nResults: ${tenant.patients.toLocaleString('en-US')} patients of one organization, _count=100, sequential requests, node ${process.version}, load average ${loadavg().map((l) => l.toFixed(1)).join(' ')}`);
   row('GET /Patient?_count=100 (first page)', figures(first));
   row('deep cursor pages (page 500+)', figures(deep));
   row('birthdate=<day>', figures(birth));

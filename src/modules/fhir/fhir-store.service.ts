@@ -69,8 +69,9 @@ export class FhirStoreService {
     const keyColumn = key === null ? 'NULL::text' : key === 'r.starts_at' ? `to_json(r.starts_at) #>> '{}'` : key;
     // fence: match through the (GIN) index first, then order the matches; otherwise walk the order's index.
     const sql = fence
-      ? `WITH hits AS MATERIALIZED (SELECT r.id FROM records r WHERE ${filter})
-         SELECT ${COLUMNS}, ${keyColumn} AS page_key FROM records r JOIN hits h ON h.id = r.id ORDER BY ${orderBy} LIMIT $${q.params.length}`
+      ? `WITH hits AS MATERIALIZED (SELECT r.id FROM records r WHERE ${filter}),
+              page AS MATERIALIZED (SELECT id FROM hits ORDER BY id LIMIT $${q.params.length})
+         SELECT ${COLUMNS}, ${keyColumn} AS page_key FROM records r JOIN page p ON p.id = r.id ORDER BY ${orderBy}`
       : `SELECT ${COLUMNS}, ${keyColumn} AS page_key FROM records r WHERE ${filter} ORDER BY ${orderBy} LIMIT $${q.params.length}`;
     const rows: Array<StoredRecord & { page_key: string | null }> = await this.dataSource.query(sql, q.params);
     const more = rows.length > q.count;

@@ -78,7 +78,8 @@ export async function buildSearch(type: FhirType, query: URLSearchParams, lenien
     const values = splitOr(raw);
     if (!values.length) throw FhirException.invalidParameter(name, 'has no value');
     if (name in DRIVING_KEYS) (values.length === 1 ? drivable : undrivable).add(name);
-    if (['identifier', 'practitioner', 'location', '_id'].includes(name)) q.order.fence = true;
+    // Selective GIN or id filters match first; `identifier=system|` (every record of a system) walks the id order instead.
+    if (['practitioner', 'location', '_id'].includes(name) || (name === 'identifier' && values.every((v) => !v.endsWith('|')))) q.order.fence = true;
 
     switch (name) {
       case '_id':
