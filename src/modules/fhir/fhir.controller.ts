@@ -1,5 +1,5 @@
 import { All, Controller, Get, Header, Param, Req, UseFilters } from '@nestjs/common';
-import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiExcludeEndpoint, ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 import type { Request } from 'express';
 import { Auth, OrgAuth, Public } from '../organizations/auth.context';
 import { FhirObject } from './converters/datatypes';
@@ -82,8 +82,9 @@ export class FhirController {
     return this.store.read(auth.organizationId, servedType(type), id);
   }
 
+  /** Anything else under /fhir/R4: 404 (GET) or 405 (other methods) OperationOutcome, not the REST API's error body. */
   @All('*path')
-  @ApiOperation({ summary: 'Anything else under /fhir/R4: 404 or 405 OperationOutcome' })
+  @ApiExcludeEndpoint()
   other(@Req() req: Request): never {
     if (req.method !== 'GET') throw new FhirException(FhirExceptionCode.METHOD_NOT_ALLOWED, `${req.method} is not supported: this FHIR API is read-only`);
     throw new FhirException(FhirExceptionCode.NOT_FOUND, 'No such FHIR route (see /fhir/R4/metadata)');
