@@ -65,19 +65,22 @@ async function main(): Promise<void> {
   };
   const nextOf = (b: { link?: Array<{ relation: string; url: string }> }) => b.link?.find((l) => l.relation === 'next')?.url;
 
-  // Warm-up: caches and connections, as a running server has them.
-  for (let i = 0; i < 20; i++) await get('/Patient?_count=100');
+  // Warm-up: caches, connections and the JIT, as a running server has them.
+  for (let i = 0; i < 100; i++) await get('/Patient?_count=100');
 
-  const first: number[] = [];
-  for (let i = 0; i < samples; i++) first.push(await timed(async () => void (await get('/Patient?_count=100'))));
-
-  // Deep pages: walk to page 500, then time the next `samples` pages, each a cursor request.
+  // Deep pages: walk to page 500 collecting the next links of pages 500+, then time first pages
+  // and deep pages alternately (the same moment's load on both).
+  const deepUrls: string[] = [];
   let next = nextOf(await get('/Patient?_count=100'));
-  for (let page = 2; page < 500 && next; page++) next = nextOf(await get(next));
+  for (let page = 2; next && deepUrls.length < samples; page++) {
+    if (page >= 500) deepUrls.push(next);
+    next = nextOf(await get(next));
+  }
+  const first: number[] = [];
   const deep: number[] = [];
-  for (let i = 0; i < samples && next; i++) {
-    const at: string = next;
-    deep.push(await timed(async () => void (next = nextOf(await get(at)))));
+  for (let i = 0; i < samples; i++) {
+    first.push(await timed(async () => void (await get('/Patient?_count=100'))));
+    if (deepUrls[i]) deep.push(await timed(async () => void (await get(deepUrls[i]))));
   }
 
   const birth: number[] = [];
