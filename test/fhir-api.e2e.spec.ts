@@ -127,6 +127,24 @@ describe('read', () => {
     expect(doc).toMatchObject({ subject: { reference: `Patient/${ids.john}` }, author: [{ reference: `Practitioner/${ids.practitioner}` }], content: [{ attachment: { contentType: 'image/jpeg', title: 'bw.jpg' } }] });
   });
 
+  it('still serves valid FHIR for records lacking canonical fields (a shape older than src/canonical)', async () => {
+    const types = [['Patient', 'patients'], ['Practitioner', 'providers'], ['Location', 'locations'], ['Appointment', 'appointments'],
+      ['Coverage', 'coverages'], ['DocumentReference', 'documents']] as const;
+    const old = await buildOrganization(t, 'FHIR old shapes');
+    const integration = await buildIntegration(db, old.id);
+    const shapes = [{}, { firstName: 'Old', status: 'Patient', gender: 'F', names: [{ family: '', use: 'legal' }], identifiers: 'x', participants: { a: 1 } }];
+    for (const [type, resource] of types) {
+      for (const [n, data] of shapes.entries()) {
+        const id = await buildRecord(db, old.id, integration, resource, { externalId: `old-${n}`, data });
+        const body = await get(`/${type}/${id}`, old);
+        expect(body).toMatchObject({ resourceType: type, id });
+        expect(body.name).toBeUndefined();
+      }
+      const body = await get(`/${type}?_count=10`, old);
+      expect(body.entry).toHaveLength(2);
+    }
+  });
+
   it('answers 410 for a deleted record and 404 for unknown ids, other organizations\' ids and unknown types', async () => {
     expect((await get(`/Patient/${ids.gone}`, a, 410)).issue[0].code).toBe('deleted');
     expect((await get(`/Patient/${ids.other}`, a, 404)).issue[0].code).toBe('not-found');

@@ -1,6 +1,7 @@
 import type { Appointment, AppointmentStatus } from '../../../canonical';
+import { APPOINTMENT_STATUS, PARTICIPANT_TYPE, PARTICIPATION_STATUS } from '../../../canonical';
 import type { Converter } from './converter';
-import { compact, concept, FhirObject, instant, str } from './datatypes';
+import { arr, code, compact, concept, FhirObject, instant, str } from './datatypes';
 
 const PARTICIPATION_TYPE = 'http://terminology.hl7.org/CodeSystem/v3-ParticipationType';
 
@@ -17,24 +18,24 @@ const OPEN_ENDED: readonly AppointmentStatus[] = ['proposed', 'cancelled', 'wait
  * at least one participant (cardinality 1..*): the patient, else a PART participant without actor.
  */
 export const appointmentConverter: Converter<Appointment> = {
-  links: (d) => (d.participants ?? [])
-    .filter((p) => p?.link?.externalId)
+  links: (d) => arr(d.participants)
+    .filter((p) => p?.link?.externalId && ['patients', 'providers', 'locations'].includes(p.resourceType))
     .map((p) => ({ resource: p.resourceType, externalId: p.link.externalId })),
   toFhir(d, ctx) {
     const start = instant(d.start);
     let end = instant(d.end);
     if (start && !end && d.durationMinutes && d.durationMinutes > 0) end = new Date(Date.parse(start) + d.durationMinutes * 60_000).toISOString();
     const timed = !!start && !!end && Date.parse(end) >= Date.parse(start);
-    let status: AppointmentStatus = d.status ?? 'proposed';
+    let status: AppointmentStatus = code(APPOINTMENT_STATUS, d.status) ?? 'proposed';
     if (!timed && !OPEN_ENDED.includes(status)) status = 'proposed';
 
     const participant: FhirObject[] = [];
     let hasPatient = false;
-    for (const p of d.participants ?? []) {
-      if (!p?.link?.externalId) continue;
+    for (const p of arr(d.participants)) {
+      if (!p?.link?.externalId || !['patients', 'providers', 'locations'].includes(p.resourceType)) continue;
       const actor = p.resourceType === 'patients' ? ctx.patientRef(p.link) : ctx.ref(p.resourceType, p.link);
       if (p.resourceType === 'patients') hasPatient = true;
-      participant.push(compact({ type: p.type ? [concept(PARTICIPATION_TYPE, p.type) as FhirObject] : undefined, actor, status: p.status ?? 'needs-action' }) as FhirObject);
+      participant.push(compact({ type: code(PARTICIPANT_TYPE, p.type) ? [concept(PARTICIPATION_TYPE, p.type) as FhirObject] : undefined, actor, status: code(PARTICIPATION_STATUS, p.status) ?? 'needs-action' }) as FhirObject);
     }
     if (!hasPatient) {
       const actor = ctx.patientRef(d.patient);

@@ -1,7 +1,8 @@
 import type { Coverage } from '../../../canonical';
+import { COVERAGE_STATUS, COVERAGE_TYPE, SUBSCRIBER_RELATIONSHIP } from '../../../canonical';
 import { SOURCE_SYSTEM_PREFIX } from '../../../canonical';
 import type { Converter } from './converter';
-import { compact, concept, FhirObject, period, str } from './datatypes';
+import { code, compact, concept, FhirObject, period, str } from './datatypes';
 import { systemUri } from './identifiers';
 
 const ACT_CODE = 'http://terminology.hl7.org/CodeSystem/v3-ActCode';
@@ -10,6 +11,13 @@ const RELATIONSHIP = 'http://terminology.hl7.org/CodeSystem/subscriber-relations
 /** The carrier's key at the source (carriers are not stored as records of their own). */
 const CARRIER_ID_SYSTEM = `${SOURCE_SYSTEM_PREFIX}carrier-id`;
 const TYPE_CODE = { dental: 'DENTPRG', medical: 'MCPOL', vision: 'VISPOL' } as const;
+
+/** Coverage.type: a v3-ActCode coding, `other` as text only. */
+function typeOf(value: unknown): FhirObject | undefined {
+  const type = code(COVERAGE_TYPE, value);
+  if (!type) return undefined;
+  return type === 'other' ? { text: 'other' } : concept(ACT_CODE, TYPE_CODE[type]);
+}
 
 /**
  * Canonical coverage → FHIR R4 Coverage (http://hl7.org/fhir/R4/coverage.html): beneficiary by
@@ -32,13 +40,13 @@ export const coverageConverter: Converter<Coverage> = {
     const order = Number.isInteger(d.order) && (d.order ?? 0) > 0 ? d.order ?? undefined : undefined;
     return compact({
       ...ctx.envelope('Coverage'),
-      status: d.status ?? 'active',
-      type: d.type ? (d.type === 'other' ? { text: 'other' } : concept(ACT_CODE, TYPE_CODE[d.type])) : undefined,
+      status: code(COVERAGE_STATUS, d.status) ?? 'active',
+      type: typeOf(d.type),
       subscriber: ctx.ref('patients', d.subscriber),
       subscriberId: str(d.subscriberId),
       beneficiary: ctx.patientRef(d.beneficiary) ?? { display: 'Unknown patient' },
       dependent: str(d.memberId),
-      relationship: d.relationship ? concept(RELATIONSHIP, d.relationship) : undefined,
+      relationship: code(SUBSCRIBER_RELATIONSHIP, d.relationship) ? concept(RELATIONSHIP, d.relationship) : undefined,
       period: period(d.period),
       payor: [payor],
       class: classes.length ? classes : undefined,

@@ -1,4 +1,5 @@
 import type { Address, ContactPoint, HumanName, Period } from '../../../canonical';
+import { ADDRESS_USE, CONTACT_POINT_SYSTEM, CONTACT_POINT_USE, NAME_USE } from '../../../canonical';
 
 /**
  * Canonical data types as FHIR R4 JSON (http://hl7.org/fhir/R4/datatypes.html). FHIR allows no
@@ -10,6 +11,19 @@ import type { Address, ContactPoint, HumanName, Period } from '../../../canonica
 export type FhirObject = { [key: string]: FhirValue };
 export type FhirValue = string | number | boolean | FhirObject | FhirValue[] | undefined;
 
+/**
+ * `value` when it is one of the value set's codes, else undefined: a stored record may carry a
+ * code from before the canonical model (a vendor's own), and FHIR's required bindings refuse it.
+ */
+export function code<T extends string>(valueSet: readonly T[], value: unknown): T | undefined {
+  return typeof value === 'string' && (valueSet as readonly string[]).includes(value) ? (value as T) : undefined;
+}
+
+/** `value` when it is an array, else an empty one (a stored record of an older shape may hold anything). */
+export function arr<T>(value: T[] | null | undefined): T[] {
+  return Array.isArray(value) ? value : [];
+}
+
 /** `value` when it is a non-blank string, else undefined. */
 export function str(value: string | null | undefined): string | undefined {
   return typeof value === 'string' && value.trim() !== '' ? value : undefined;
@@ -17,7 +31,7 @@ export function str(value: string | null | undefined): string | undefined {
 
 /** A non-empty array of the non-blank strings of `values`, else undefined. */
 export function strs(values: Array<string | null | undefined> | null | undefined): string[] | undefined {
-  const kept = (values ?? []).filter((v): v is string => str(v) !== undefined);
+  const kept = arr(values).filter((v): v is string => str(v) !== undefined);
   return kept.length ? kept : undefined;
 }
 
@@ -54,30 +68,31 @@ export function concept(system: string, code: string | null | undefined, text?: 
 /** http://hl7.org/fhir/R4/datatypes.html#HumanName (names with no part at all are dropped). */
 export function humanNames(names: HumanName[] | null | undefined): FhirObject[] | undefined {
   const out: FhirObject[] = [];
-  for (const n of names ?? []) {
+  for (const n of arr(names)) {
+    if (!n || typeof n !== 'object') continue;
     const body = compact({ text: str(n.text), family: str(n.family), given: strs(n.given), prefix: strs(n.prefix), suffix: strs(n.suffix) });
-    if (body) out.push({ use: n.use ?? undefined, ...body });
+    if (body) out.push({ use: code(NAME_USE, n.use), ...body });
   }
   return some(out);
 }
 
 /** http://hl7.org/fhir/R4/datatypes.html#ContactPoint (`rank` kept only when a positive integer). */
 export function contactPoints(points: ContactPoint[] | null | undefined): FhirObject[] | undefined {
-  return some((points ?? []).filter((p) => str(p.value)).map((p) => compact({
-    system: p.system, value: p.value, use: p.use ?? undefined, rank: Number.isInteger(p.rank) && (p.rank ?? 0) > 0 ? p.rank ?? undefined : undefined,
+  return some(arr(points).filter((p) => p && str(p.value) && code(CONTACT_POINT_SYSTEM, p.system)).map((p) => compact({
+    system: p.system, value: p.value, use: code(CONTACT_POINT_USE, p.use), rank: Number.isInteger(p.rank) && (p.rank ?? 0) > 0 ? p.rank ?? undefined : undefined,
   }) as FhirObject));
 }
 
 /** http://hl7.org/fhir/R4/datatypes.html#Address */
 export function address(a: Address | null | undefined): FhirObject | undefined {
-  if (!a) return undefined;
+  if (!a || typeof a !== 'object') return undefined;
   const body = compact({ line: strs(a.line), city: str(a.city), state: str(a.state), postalCode: str(a.postalCode), country: str(a.country) });
-  return body && { use: a.use ?? undefined, ...body };
+  return body && { use: code(ADDRESS_USE, a.use), ...body };
 }
 
 /** http://hl7.org/fhir/R4/datatypes.html#Period (dates or instants), or undefined when both ends are open. */
 export function period(p: Period | null | undefined): FhirObject | undefined {
-  if (!p) return undefined;
+  if (!p || typeof p !== 'object') return undefined;
   const end = (v: string | null) => date(v) ?? instant(v);
   return compact({ start: end(p.start), end: end(p.end) });
 }

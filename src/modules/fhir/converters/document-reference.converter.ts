@@ -1,6 +1,7 @@
 import type { DocumentReference } from '../../../canonical';
+import { DOCUMENT_REFERENCE_STATUS } from '../../../canonical';
 import type { Converter } from './converter';
-import { compact, FhirObject, instant, str } from './datatypes';
+import { code, compact, FhirObject, instant, str } from './datatypes';
 
 /**
  * Canonical document → FHIR R4 DocumentReference (http://hl7.org/fhir/R4/documentreference.html):
@@ -21,7 +22,7 @@ export const documentReferenceConverter: Converter<DocumentReference> = {
     const author = ctx.ref('providers', d.author);
     return compact({
       ...ctx.envelope('DocumentReference'),
-      status: d.status ?? 'current',
+      status: code(DOCUMENT_REFERENCE_STATUS, d.status) ?? 'current',
       type: str(d.sourceCategory) ? { text: d.sourceCategory ?? undefined } : undefined,
       category: category ? [{ text: category }] : undefined,
       subject: ctx.patientRef(d.subject),

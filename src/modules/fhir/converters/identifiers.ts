@@ -1,4 +1,4 @@
-import { Identifier, SOURCE_SYSTEM_PREFIX } from '../../../canonical';
+import { IDENTIFIER_TYPE, Identifier, SOURCE_SYSTEM_PREFIX } from '../../../canonical';
 
 /** URI naming an integration, used as `meta.source` (http://hl7.org/fhir/R4/resource-definitions.html#Meta.source). */
 export function integrationUri(integrationId: string): string {
@@ -35,11 +35,11 @@ export type FhirIdentifier = {
 
 /** Canonical identifiers as FHIR Identifiers with the source's system; entries without a value are dropped. */
 export function toIdentifiers(identifiers: Identifier[] | null | undefined, integrationId: string): FhirIdentifier[] {
-  return (identifiers ?? [])
+  return (Array.isArray(identifiers) ? identifiers : [])
     .filter((i) => i && typeof i.value === 'string' && i.value.trim() !== '' && typeof i.system === 'string' && i.system !== '')
     .map((i) => ({
       system: systemUri(i.system, integrationId),
       value: i.value,
-      ...(i.type ? { type: { coding: [{ system: V2_0203, code: i.type }] } } : {}),
+      ...((IDENTIFIER_TYPE as readonly string[]).includes(i.type ?? '') ? { type: { coding: [{ system: V2_0203, code: i.type as string }] } } : {}),
     }));
 }

@@ -1,6 +1,7 @@
 import type { Location } from '../../../canonical';
+import { LOCATION_KIND, LOCATION_STATUS } from '../../../canonical';
 import type { Converter } from './converter';
-import { address, compact, concept, contactPoints, FhirObject, str } from './datatypes';
+import { address, code, compact, concept, contactPoints, FhirObject, str } from './datatypes';
 
 const PHYSICAL_TYPE = 'http://terminology.hl7.org/CodeSystem/location-physical-type';
 
@@ -15,13 +16,13 @@ export const locationConverter: Converter<Location> = {
     const alias = str(d.abbreviation);
     return compact({
       ...ctx.envelope('Location'),
-      status: d.status ?? undefined,
+      status: code(LOCATION_STATUS, d.status),
       name: str(d.name),
       alias: alias ? [alias] : undefined,
       mode: 'instance',
       telecom: contactPoints(d.telecom),
       address: address(d.address),
-      physicalType: d.kind ? concept(PHYSICAL_TYPE, d.kind === 'room' ? 'ro' : 'si') : undefined,
+      physicalType: code(LOCATION_KIND, d.kind) ? concept(PHYSICAL_TYPE, d.kind === 'room' ? 'ro' : 'si') : undefined,
       partOf: ctx.ref('locations', d.partOf),
     }) as FhirObject;
   },

@@ -1,6 +1,7 @@
 import type { Patient } from '../../../canonical';
+import { ADMINISTRATIVE_GENDER, MARITAL_STATUS, PATIENT_STATUS } from '../../../canonical';
 import type { Converter } from './converter';
-import { address, compact, concept, contactPoints, date, FhirObject, humanNames, instant, some, str } from './datatypes';
+import { address, arr, code, compact, concept, contactPoints, date, FhirObject, humanNames, instant, some, str } from './datatypes';
 import { toIdentifiers } from './identifiers';
 
 const MARITAL = 'http://terminology.hl7.org/CodeSystem/v3-MaritalStatus';
@@ -15,7 +16,8 @@ const NULL_FLAVOR = 'http://terminology.hl7.org/CodeSystem/v3-NullFlavor';
 export const patientConverter: Converter<Patient> = {
   links: (d) => (d.primaryProvider?.externalId ? [{ resource: 'providers', externalId: d.primaryProvider.externalId }] : []),
   toFhir(d, ctx) {
-    const active = d.status === 'active' ? true : d.status && d.status !== 'prospective' ? false : undefined;
+    const status = code(PATIENT_STATUS, d.status);
+    const active = status === 'active' ? true : status && status !== 'prospective' ? false : undefined;
     const deceased = instant(d.deceasedDateTime) ? { deceasedDateTime: instant(d.deceasedDateTime) } : d.deceased ? { deceasedBoolean: true } : {};
     const practitioner = ctx.ref('providers', d.primaryProvider);
     const language = str(d.language);
@@ -25,11 +27,11 @@ export const patientConverter: Converter<Patient> = {
       active,
       name: humanNames(d.names),
       telecom: contactPoints(d.telecom),
-      gender: d.gender ?? undefined,
+      gender: code(ADMINISTRATIVE_GENDER, d.gender),
       birthDate: date(d.birthDate),
       ...deceased,
-      address: some((d.addresses ?? []).map(address).filter((a): a is FhirObject => a !== undefined)),
-      maritalStatus: d.maritalStatus ? concept(d.maritalStatus === 'UNK' ? NULL_FLAVOR : MARITAL, d.maritalStatus) : undefined,
+      address: some(arr(d.addresses).map(address).filter((a): a is FhirObject => a !== undefined)),
+      maritalStatus: code(MARITAL_STATUS, d.maritalStatus) ? concept(d.maritalStatus === 'UNK' ? NULL_FLAVOR : MARITAL, d.maritalStatus) : undefined,
       communication: language ? [{ language: { text: language } }] : undefined,
       generalPractitioner: practitioner ? [practitioner] : undefined,
     }) as FhirObject;

@@ -1,6 +1,7 @@
 import type { Practitioner } from '../../../canonical';
+import { PRACTITIONER_STATUS } from '../../../canonical';
 import type { Converter } from './converter';
-import { compact, contactPoints, FhirObject, humanNames, some } from './datatypes';
+import { code, compact, contactPoints, FhirObject, humanNames, some } from './datatypes';
 import { toIdentifiers } from './identifiers';
 
 /**
@@ -14,7 +15,7 @@ export const practitionerConverter: Converter<Practitioner> = {
     return compact({
       ...ctx.envelope('Practitioner'),
       identifier: some(toIdentifiers(d.identifiers, ctx.record.integration_id)),
-      active: d.status ? d.status === 'active' : undefined,
+      active: code(PRACTITIONER_STATUS, d.status) ? d.status === 'active' : undefined,
       name: humanNames(d.names) ?? (d.displayName ? [{ text: d.displayName }] : undefined),
       telecom: contactPoints(d.telecom),
     }) as FhirObject;
