@@ -127,6 +127,10 @@ export async function buildSearch(type: FhirType, query: URLSearchParams, lenien
   }
   const driver = Object.keys(DRIVING_KEYS).find((k) => drivable.has(k) && !undrivable.has(k));
   if (driver && !q.order.fence) q.order = { tag: driver, key: DRIVING_KEYS[driver], fence: false };
+  // Name and OR-ed key searches cannot page down one index: match through the indexes (BitmapOr)
+  // first. Walking the id order instead costs a full scan when the name is rare (measured: 57 s
+  // on 1,000,000 patients for a name nobody has, against 2 s matched first for 43,000 matches).
+  else if (!driver && (query.has('name') || undrivable.size > 0)) q.order.fence = true;
   return q;
 }
 
