@@ -6,6 +6,7 @@ import { DatabaseModule } from './database/database.module';
 import { logRedactPaths } from './common/logging';
 import { ActionsModule } from './modules/actions/actions.module';
 import { AuditModule } from './modules/audit/audit.module';
+import { FhirModule } from './modules/fhir/fhir.module';
 import { HealthModule } from './modules/health/health.module';
 import { IntegrationsModule } from './modules/integrations/integrations.module';
 import { OperationsModule } from './modules/operations/operations.module';
@@ -55,6 +56,7 @@ import { NexHealthSandboxModule } from './sandbox/nexhealth';
     IntegrationsModule,
     SyncJobsModule,
     RecordsModule,
+    FhirModule,
     ActionsModule,
     WebhooksModule,
     HealthModule,

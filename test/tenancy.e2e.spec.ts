@@ -188,6 +188,19 @@ describe('tenancy: another organization never sees or touches our objects', () =
       }
     });
 
+    it("FHIR R4: B reads A's ids as 404 OperationOutcome and finds none of A's records by search", async () => {
+      for (const [type, key] of [['Patient', 'patient'], ['Appointment', 'appointment'], ['Practitioner', 'provider'], ['Location', 'location']]) {
+        const read = await t.http.get(`/fhir/R4/${type}/${ids[key]}`).set('Authorization', b.auth).expect(404);
+        expect(read.headers['content-type']).toMatch(/^application\/fhir\+json/);
+        expect(JSON.parse(read.text)).toMatchObject({ resourceType: 'OperationOutcome', issue: [{ severity: 'error', code: 'not-found' }] });
+        await t.http.get(`/fhir/R4/${type}/${ids[key]}`).set('Authorization', a.auth).expect(200);
+        const search = await t.http.get(`/fhir/R4/${type}?_count=500`).set('Authorization', b.auth).expect(200);
+        expect(JSON.parse(search.text).entry).toBeUndefined();
+      }
+      const byPatient = await t.http.get(`/fhir/R4/Appointment?patient=Patient/${ids.patient}`).set('Authorization', b.auth).expect(200);
+      expect(JSON.parse(byPatient.text).entry).toBeUndefined();
+    });
+
     it("audit events: none about A's objects, by targetId or otherwise", async () => {
       for (const target of [ids.integration, ids.job, ids.apiKey]) {
         const res = await t.http.get(`/api/v1/audit-events?targetId=${target}`).set('Authorization', b.auth).expect(200);
