@@ -5,6 +5,8 @@ import { OpenDentalApiAdapter } from './opendental-api/opendental-api.adapter';
 import { OpenDentalApiModule } from './opendental-api/opendental-api.module';
 import { NexHealthAdapter } from './nexhealth/nexhealth.adapter';
 import { NexHealthModule } from './nexhealth/nexhealth.module';
+import { FhirR4Adapter } from './fhir-r4/fhir-r4.adapter';
+import { FhirR4Module } from './fhir-r4/fhir-r4.module';
 import { ProviderAdapter } from './provider-adapter';
 import { PROVIDER_ADAPTERS, ProviderRegistryService } from './provider-registry.service';
 
@@ -14,11 +16,11 @@ import { PROVIDER_ADAPTERS, ProviderRegistryService } from './provider-registry.
  */
 @Global()
 @Module({
-  imports: [OpenDentalDbModule, OpenDentalApiModule, NexHealthModule],
+  imports: [OpenDentalDbModule, OpenDentalApiModule, NexHealthModule, FhirR4Module],
   providers: [
     {
       provide: PROVIDER_ADAPTERS,
-      inject: [OpenDentalDbAdapter, OpenDentalApiAdapter, NexHealthAdapter],
+      inject: [OpenDentalDbAdapter, OpenDentalApiAdapter, NexHealthAdapter, FhirR4Adapter],
       useFactory: (...adapters: ProviderAdapter[]): ProviderAdapter[] => adapters,
     },
     ProviderRegistryService,

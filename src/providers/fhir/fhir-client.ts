@@ -1,3 +1,4 @@
+import { createHash, createPublicKey } from 'node:crypto';
 import { loadSigningKey } from './client-assertion';
 import { BearerSource, FhirHttp, FhirHttpSettings } from './fhir-http';
 import { searchPages, SearchOptions, SearchPage } from './search-pages';
@@ -28,6 +29,8 @@ const discovered = new Map<string, { tokenUrl: string; until: number }>();
 export class FhirClient implements BearerSource {
   readonly http: FhirHttp;
   private tokenUrlValue: string | null;
+  /** SHA-256 of the signing key's public half (part of the token cache key). */
+  private readonly keyFingerprint: string = '';
 
   constructor(
     private readonly connection: FhirConnection,
@@ -37,7 +40,9 @@ export class FhirClient implements BearerSource {
     this.tokenUrlValue = connection.tokenUrl;
     if (connection.auth?.method === 'private_key_jwt') {
       // Parse the PEM once: a bad key is a permanent configuration error before any request.
-      connection.auth = { ...connection.auth, privateKey: loadSigningKey(connection.auth.privateKey, connection.auth.algorithm) };
+      const key = loadSigningKey(connection.auth.privateKey, connection.auth.algorithm);
+      connection.auth = { ...connection.auth, privateKey: key };
+      this.keyFingerprint = createHash('sha256').update(createPublicKey(key).export({ type: 'spki', format: 'der' })).digest('hex');
     }
     this.http = new FhirHttp({ ...settings, baseUrl: connection.fhirBaseUrl.replace(/\/+$/, '') }, connection.auth ? this : null);
   }
@@ -54,7 +59,9 @@ export class FhirClient implements BearerSource {
   }
 
   private async cacheKey(): Promise<string> {
-    return FhirTokenCache.keyOf({ tokenUrl: await this.tokenUrl(), clientId: this.connection.clientId, scope: this.connection.scope, integrationId: this.connection.integrationId });
+    const auth = this.connection.auth;
+    const credential = !auth ? '' : auth.method === 'client_secret_basic' ? `secret:${auth.clientSecret}` : `key:${auth.keyId}:${this.keyFingerprint}`;
+    return FhirTokenCache.keyOf({ tokenUrl: await this.tokenUrl(), clientId: this.connection.clientId, scope: this.connection.scope, integrationId: this.connection.integrationId, credential });
   }
 
   /** A bearer token (cached, renewed before expiry). @throws ProviderException AUTHENTICATION_FAILED (permanent) when the server refuses the client. */

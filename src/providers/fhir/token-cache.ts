@@ -33,7 +33,7 @@ export function refreshAt(token: AccessToken): number {
  * 1. a process-memory copy is used until its renewal time ({@link refreshAt});
  * 2. else the Redis copy (AES-256-GCM with the integration's cache key as associated data:
  *    a token is a secret, so Redis holds only ciphertext); keys are `prefix:token:<sha256>` of
- *    (token URL, client id, scope, integration id): no PHI, no secret;
+ *    (token URL, client id, scope, integration id, credential): no PHI, no secret;
  * 3. else `SET prefix:lock:<hash> <random> NX PX lockTtl`; the winner re-reads (another worker
  *    may have just finished), mints, stores with a TTL to the expiry and releases; losers poll
  *    the Redis copy until it appears or the lock lapses, then try again.
@@ -50,9 +50,13 @@ export class FhirTokenCache {
     private readonly timings: TokenCacheTimings = { lockTtlMs: 15_000, pollMs: 50 },
   ) {}
 
-  /** The cache key of one (token URL, client, scope, integration): a SHA-256, hex. */
-  static keyOf(parts: { tokenUrl: string; clientId: string; scope: string; integrationId: string }): string {
-    return createHash('sha256').update([parts.tokenUrl, parts.clientId, parts.scope, parts.integrationId].join('\n')).digest('hex');
+  /**
+   * The cache key of one (token URL, client, scope, integration, credential): a SHA-256, hex.
+   * The credential (private key or secret) is hashed in, so changed credentials never reuse a
+   * token minted with the old ones; it never reaches Redis.
+   */
+  static keyOf(parts: { tokenUrl: string; clientId: string; scope: string; integrationId: string; credential: string }): string {
+    return createHash('sha256').update([parts.tokenUrl, parts.clientId, parts.scope, parts.integrationId, parts.credential].join('\n')).digest('hex');
   }
 
   /** A token valid beyond its renewal time, minting it with `mint` when none is. @throws what `mint` throws; RequestAborted. */
