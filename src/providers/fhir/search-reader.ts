@@ -86,21 +86,14 @@ export async function* readSearch(client: FhirClient, spec: SearchReadSpec, requ
       const at = resource.meta?.lastUpdated ?? null;
       if (at) cp.maxSeen = later(cp.maxSeen, at);
       const known = cp.prior[id] ?? cp.current[id];
-      if (version && known && known[0] === version) continue;
+      // Recorded before the skip: a row the overlap re-sends unchanged stays known to the next pass too.
       if (at) cp.current[id] = [version, at];
+      if (version && known && known[0] === version) continue;
       const count = await collect(batch, id, () => spec.map(resource));
       if (remaining !== undefined) remaining -= count;
     }
     cp.next = page.next;
-    if (!page.next) {
-      const end = candidate(cp, spec.safetyLagMs);
-      cp.watermark = spec.incremental && end !== null ? new Date(end).toISOString() : null;
-      cp.prior = prune(cp.current, end === null ? null : end - spec.overlapMs);
-      cp.current = {};
-      cp.passStartedAt = null;
-      cp.maxSeen = null;
-      break;
-    }
+    if (!page.next) break;
     if (batch.fetched >= request.batchSize || (remaining !== undefined && remaining <= 0) || signal?.aborted) {
       const end = candidate(cp, spec.safetyLagMs);
       cp.current = prune(cp.current, end === null ? null : end - spec.overlapMs);
@@ -109,5 +102,18 @@ export async function* readSearch(client: FhirClient, spec: SearchReadSpec, requ
       if ((remaining !== undefined && remaining <= 0) || signal?.aborted) return;
     }
   }
+  // The pages ran out (no next link, or a next link back to a page already read): the pass is over.
+  endPass(cp, spec);
   yield seal(batch, cp);
+}
+
+/** Moves the watermark to the pass's candidate and keeps the overlap window's versions for the next pass. */
+function endPass(cp: SearchCheckpoint, spec: SearchReadSpec): void {
+  const end = candidate(cp, spec.safetyLagMs);
+  cp.watermark = spec.incremental && end !== null ? new Date(end).toISOString() : null;
+  cp.prior = prune(cp.current, end === null ? null : end - spec.overlapMs);
+  cp.current = {};
+  cp.next = null;
+  cp.passStartedAt = null;
+  cp.maxSeen = null;
 }
