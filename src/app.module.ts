@@ -20,6 +20,7 @@ import { APP_ENV } from './config/config.module';
 import type { AppEnv } from './config/env';
 import { OpenDentalApiSandboxModule } from './sandbox/opendental-api';
 import { NexHealthSandboxModule } from './sandbox/nexhealth';
+import { FhirSandboxModule } from './sandbox/fhir';
 
 /** The modular monolith: config, database, queue, vendor adapters and the core modules. */
 @Module({
@@ -66,6 +67,7 @@ import { NexHealthSandboxModule } from './sandbox/nexhealth';
       useFactory: (env: AppEnv) => ({ enabled: env.sandboxEnabled, mysqlUrl: env.sandboxMysqlUrl, redis: env.redisUrl }),
     }),
     NexHealthSandboxModule.forRootAsync({ inject: [APP_ENV], useFactory: (env: AppEnv) => ({ enabled: env.sandboxEnabled }) }),
+    FhirSandboxModule.forRootAsync({ inject: [APP_ENV], useFactory: (env: AppEnv) => ({ enabled: env.sandboxEnabled }) }),
   ],
 })
 export class AppModule {}

@@ -1,6 +1,8 @@
 import { Global, Module, Type } from '@nestjs/common';
 import { NexHealthAdapter } from './nexhealth/nexhealth.adapter';
 import { NexHealthModule } from './nexhealth/nexhealth.module';
+import { FhirR4Adapter } from './fhir-r4/fhir-r4.adapter';
+import { FhirR4Module } from './fhir-r4/fhir-r4.module';
 import { OpenDentalApiAdapter } from './opendental-api/opendental-api.adapter';
 import { OpenDentalApiModule } from './opendental-api/opendental-api.module';
 import { OpenDentalDbAdapter } from './opendental-db/opendental-db.adapter';
@@ -22,6 +24,7 @@ const VENDORS: VendorRegistration[] = [
   { module: OpenDentalDbModule, adapter: OpenDentalDbAdapter },
   { module: OpenDentalApiModule, adapter: OpenDentalApiAdapter },
   { module: NexHealthModule, adapter: NexHealthAdapter },
+  { module: FhirR4Module, adapter: FhirR4Adapter },
 ];
 
 /** Gathers every vendor module's adapter into one list under {@link PROVIDER_ADAPTERS}. */

@@ -1,0 +1,116 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { randomBytes, timingSafeEqual } from 'node:crypto';
+import type { FhirResource } from '../../providers/fhir/fhir-types';
+import { importPublicKey, PublicKeyInput, RegisteredClient, verifyClientAssertion } from './assertion-verifier';
+import { FhirSandboxError } from './fhir-error';
+import { generateTenant, TenantData } from './generator';
+import { FHIR_SANDBOX_PROFILES, FhirSandboxProfile, SandboxResourceType } from './profiles';
+import { FHIR_SANDBOX_OPTIONS, FhirFaults, FhirSandboxOptions, NO_FAULTS } from './sandbox-options';
+
+/** One simulated tenant: its data, faults and request log. */
+export interface FhirTenant {
+  key: string;
+  profile: FhirSandboxProfile;
+  data: TenantData;
+  faults: FhirFaults;
+  /** Requests received (FHIR and token), oldest first: method, path (no query), status, whether a bearer was sent. */
+  log: Array<{ method: string; path: string; status: number | null; bearer: boolean }>;
+}
+
+/**
+ * State of the simulated FHIR R4 servers under `/sandbox/fhir/{vendor}/{tenant}`: one seeded
+ * store per tenant (generated on first use), registered backend clients (public keys or
+ * secrets), issued access tokens with a settable lifetime, used `jti`s, faults and request logs.
+ * Tests drive it in-process (register a client, set faults, change data, expire tokens).
+ */
+@Injectable()
+export class FhirSandbox {
+  readonly enabled: boolean;
+  tokenLifetimeSeconds: number;
+  private readonly tenants = new Map<string, FhirTenant>();
+  private readonly clients = new Map<string, RegisteredClient>();
+  private readonly tokens = new Map<string, { tenant: string; expiresAt: number }>();
+  private readonly seenJti = new Map<string, number>();
+
+  constructor(@Inject(FHIR_SANDBOX_OPTIONS) private readonly options: FhirSandboxOptions) {
+    this.enabled = options.enabled ?? true;
+    this.tokenLifetimeSeconds = options.tokenLifetimeSeconds ?? 300;
+  }
+
+  /** The tenant (generated on first use). @throws FhirSandboxError 404 for an unknown vendor profile. */
+  tenant(vendor: string, tenant: string): FhirTenant {
+    const profile = FHIR_SANDBOX_PROFILES[vendor];
+    if (!profile || !/^[A-Za-z0-9-]{1,64}$/.test(tenant)) throw new FhirSandboxError(404, 'not-found', 'Unknown FHIR sandbox vendor or tenant');
+    const key = `${vendor}/${tenant}`;
+    let found = this.tenants.get(key);
+    if (!found) {
+      const data = generateTenant({ seed: this.options.seed ?? 4242, tenantKey: key, patients: this.options.patients ?? 120, now: Date.now() });
+      found = { key, profile, data, faults: { ...NO_FAULTS }, log: [] };
+      this.tenants.set(key, found);
+    }
+    return found;
+  }
+
+  /** Registers (or replaces) a backend client: public keys for private_key_jwt and/or a secret for client_secret_basic. */
+  registerClient(clientId: string, registration: { keys?: PublicKeyInput[]; clientSecret?: string }): void {
+    const keys = new Map((registration.keys ?? []).map((k) => {
+      const imported = importPublicKey(k);
+      return [imported.kid, imported.key] as const;
+    }));
+    this.clients.set(clientId, { clientId, keys, clientSecret: registration.clientSecret });
+  }
+
+  /** Sets faults of one tenant (unnamed ones keep their value). */
+  setFaults(vendor: string, tenant: string, faults: Partial<FhirFaults>): FhirFaults {
+    const t = this.tenant(vendor, tenant);
+    Object.assign(t.faults, faults);
+    return { ...t.faults };
+  }
+
+  /**
+   * The token endpoint's work: verifies `client_assertion` (assertion-verifier.ts) or HTTP Basic
+   * credentials, then issues an opaque bearer token for this tenant.
+   * @throws FhirSandboxError 400/401 with an OAuth error.
+   */
+  issueToken(tenantKey: string, tokenUrl: string, form: Record<string, string>, authorization: string | undefined): { access_token: string; token_type: 'bearer'; expires_in: number; scope: string } {
+    if (form.grant_type !== 'client_credentials') throw new FhirSandboxError(400, 'invalid', 'grant_type must be client_credentials', {}, 'unsupported_grant_type');
+    if (form.client_assertion) {
+      if (form.client_assertion_type !== 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer') throw new FhirSandboxError(400, 'invalid', 'client_assertion_type must be jwt-bearer', {}, 'invalid_request');
+      verifyClientAssertion(form.client_assertion, { tokenUrl, clients: this.clients, seenJti: this.seenJti });
+    } else {
+      const basic = /^Basic\s+(\S+)$/i.exec(authorization ?? '');
+      const [id, secret] = basic ? Buffer.from(basic[1], 'base64').toString('utf8').split(':').map((s) => decodeURIComponent(s)) : [];
+      const client = id ? this.clients.get(id) : undefined;
+      const ok = !!client?.clientSecret && !!secret && secret.length === client.clientSecret.length && timingSafeEqual(Buffer.from(secret), Buffer.from(client.clientSecret));
+      if (!ok) throw new FhirSandboxError(401, 'security', 'client authentication failed', {}, 'invalid_client');
+    }
+    const token = randomBytes(24).toString('base64url');
+    this.tokens.set(token, { tenant: tenantKey, expiresAt: Date.now() + this.tokenLifetimeSeconds * 1000 });
+    return { access_token: token, token_type: 'bearer', expires_in: this.tokenLifetimeSeconds, scope: form.scope ?? '' };
+  }
+
+  /** True when `token` is live for the tenant. */
+  tokenValid(tenantKey: string, token: string): boolean {
+    const entry = this.tokens.get(token);
+    return !!entry && entry.tenant === tenantKey && entry.expiresAt > Date.now();
+  }
+
+  /** Revokes every issued token (the next request of each client gets 401). Returns how many there were. */
+  expireAllTokens(): number {
+    const n = this.tokens.size;
+    this.tokens.clear();
+    return n;
+  }
+
+  /**
+   * Changes a stored resource as an EHR user would: applies `change`, bumps `meta.versionId`
+   * and sets `meta.lastUpdated` to now. @throws FhirSandboxError 404 when it does not exist.
+   */
+  touch(vendor: string, tenant: string, type: SandboxResourceType, id: string, change: (r: FhirResource) => void = () => undefined): FhirResource {
+    const resource = this.tenant(vendor, tenant).data[type].get(id);
+    if (!resource) throw new FhirSandboxError(404, 'not-found', `${type}/${id} not found`);
+    change(resource);
+    resource.meta = { versionId: String(Number(resource.meta?.versionId ?? '0') + 1), lastUpdated: new Date().toISOString() };
+    return resource;
+  }
+}

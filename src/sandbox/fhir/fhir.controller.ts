@@ -1,0 +1,110 @@
+import { Controller, Get, HttpCode, Param, Post, Query, Req, Res, UseFilters } from '@nestjs/common';
+import { ApiExcludeController } from '@nestjs/swagger';
+import type { Request, Response } from 'express';
+import { Public } from '../../modules/organizations/auth.context';
+import { capabilityStatement, smartConfiguration } from './conformance';
+import { FhirSandboxError, FhirSandboxErrorFilter } from './fhir-error';
+import { FhirSandbox, FhirTenant } from './fhir-sandbox.service';
+import { SANDBOX_RESOURCE_TYPES, SandboxResourceType } from './profiles';
+import { FHIR_SANDBOX_PREFIX } from './sandbox-options';
+import { SearchQuery, searchPage } from './search';
+
+const FORM_LIMIT_BYTES = 64 * 1024;
+
+/** The form of a token request: parsed by the host's urlencoded parser when it has one, else read here (the hub mounts no urlencoded parser). */
+async function formBody(req: Request): Promise<Record<string, string>> {
+  if (req.body && typeof req.body === 'object' && Object.keys(req.body as object).length) return req.body as Record<string, string>;
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req as AsyncIterable<Buffer>) {
+    size += chunk.length;
+    if (size > FORM_LIMIT_BYTES) throw new FhirSandboxError(413, 'too-long', 'Request body too large', {}, 'invalid_request');
+    chunks.push(chunk);
+  }
+  return Object.fromEntries(new URLSearchParams(Buffer.concat(chunks).toString('utf8')));
+}
+
+/**
+ * The simulated FHIR R4 server of one `{vendor}/{tenant}` (profiles.ts): SMART configuration,
+ * CapabilityStatement, a SMART Backend Services token endpoint, search and read of six resource
+ * types. Outside the hub's API-key guard and OpenAPI document; 404 everywhere when disabled.
+ */
+@ApiExcludeController()
+@Public()
+@UseFilters(FhirSandboxErrorFilter)
+@Controller(FHIR_SANDBOX_PREFIX.slice(1))
+export class FhirSandboxController {
+  constructor(private readonly sandbox: FhirSandbox) {}
+
+  private open(vendor: string, tenant: string, req: Request, res: Response): { t: FhirTenant; base: string } {
+    if (!this.sandbox.enabled) throw new FhirSandboxError(404, 'not-found', 'Not found');
+    const t = this.sandbox.tenant(vendor, tenant);
+    const entry: FhirTenant['log'][number] = { method: req.method, path: req.path, status: null, bearer: !!req.headers.authorization?.startsWith('Bearer ') };
+    t.log.push(entry);
+    res.on('finish', () => (entry.status = res.statusCode));
+    return { t, base: `${req.protocol}://${req.get('host')}${FHIR_SANDBOX_PREFIX}/${vendor}/${tenant}` };
+  }
+
+  /** Bearer check and faults (throttle bursts, 503s) of a FHIR data request. */
+  private guard(t: FhirTenant, req: Request): void {
+    const bearer = /^Bearer\s+(\S+)$/i.exec(req.headers.authorization ?? '');
+    if (!bearer || !this.sandbox.tokenValid(t.key, bearer[1])) throw new FhirSandboxError(401, 'login', 'Access token missing, invalid or expired', { 'WWW-Authenticate': 'Bearer' });
+    if (t.faults.throttle > 0) {
+      t.faults.throttle--;
+      throw new FhirSandboxError(429, 'throttled', 'Too many requests', { 'Retry-After': String(t.faults.retryAfter) });
+    }
+    if (t.faults.serviceUnavailable > 0) {
+      t.faults.serviceUnavailable--;
+      throw new FhirSandboxError(503, 'transient', 'Service temporarily unavailable');
+    }
+  }
+
+  private send(res: Response, body: unknown): void {
+    res.type('application/fhir+json').send(JSON.stringify(body));
+  }
+
+  @Get(':vendor/:tenant/.well-known/smart-configuration')
+  smart(@Param('vendor') vendor: string, @Param('tenant') tenant: string, @Req() req: Request, @Res() res: Response): void {
+    const { t, base } = this.open(vendor, tenant, req, res);
+    res.json(smartConfiguration(t.profile, base));
+  }
+
+  @Get(':vendor/:tenant/metadata')
+  metadata(@Param('vendor') vendor: string, @Param('tenant') tenant: string, @Req() req: Request, @Res() res: Response): void {
+    const { t, base } = this.open(vendor, tenant, req, res);
+    this.send(res, capabilityStatement(t.profile, base));
+  }
+
+  /** SMART Backend Services token endpoint (form: grant_type, scope, client_assertion_type, client_assertion; or HTTP Basic). */
+  @Post(':vendor/:tenant/auth/token')
+  @HttpCode(200)
+  async token(@Param('vendor') vendor: string, @Param('tenant') tenant: string, @Req() req: Request, @Res() res: Response): Promise<void> {
+    const { t, base } = this.open(vendor, tenant, req, res);
+    const form = await formBody(req);
+    res.setHeader('Cache-Control', 'no-store');
+    res.json(this.sandbox.issueToken(t.key, `${base}/auth/token`, form, req.headers.authorization));
+  }
+
+  @Get(':vendor/:tenant/:type')
+  search(@Param('vendor') vendor: string, @Param('tenant') tenant: string, @Param('type') type: string, @Query() query: SearchQuery, @Req() req: Request, @Res() res: Response): void {
+    const { t, base } = this.open(vendor, tenant, req, res);
+    const store = this.store(t, type);
+    this.guard(t, req);
+    this.send(res, searchPage(store.values(), query, { profile: t.profile, base, type, duplicateAcrossPages: t.faults.duplicateAcrossPages, outcomeEntries: t.faults.outcomeEntries }));
+  }
+
+  @Get(':vendor/:tenant/:type/:id')
+  read(@Param('vendor') vendor: string, @Param('tenant') tenant: string, @Param('type') type: string, @Param('id') id: string, @Req() req: Request, @Res() res: Response): void {
+    const { t } = this.open(vendor, tenant, req, res);
+    const store = this.store(t, type);
+    this.guard(t, req);
+    const resource = store.get(id);
+    if (!resource) throw new FhirSandboxError(404, 'not-found', `${type}/${id.slice(0, 64)} not found`);
+    this.send(res, resource);
+  }
+
+  private store(t: FhirTenant, type: string): FhirTenant['data'][SandboxResourceType] {
+    if (!(SANDBOX_RESOURCE_TYPES as readonly string[]).includes(type)) throw new FhirSandboxError(404, 'not-supported', `Resource type ${type.slice(0, 40)} is not supported`);
+    return t.data[type as SandboxResourceType];
+  }
+}
