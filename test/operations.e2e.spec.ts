@@ -45,6 +45,13 @@ describe('operations: /metrics and the queue dashboard', () => {
     }
   });
 
+  it('webhook rejections are counted by reason', async () => {
+    await t.http.post('/api/v1/webhooks/6f1c1d5e-0000-4000-8000-00000000abcd').set('Content-Type', 'application/json').send('{"x":1}').expect(401);
+    await t.http.post('/api/v1/webhooks/not-a-uuid').set('Content-Type', 'application/json').send('{"x":1}').expect(401);
+    const text = (await t.http.get('/metrics').set('Authorization', `Bearer ${METRICS_TOKEN}`).expect(200)).text;
+    expect(text).toMatch(/webhook_deliveries_total\{outcome="rejected",reason="unknown_integration"\} 2/);
+  });
+
   it('the queue dashboard answers only to the admin key (Bearer or Basic) and lists every queue', async () => {
     const anonymous = await t.http.get('/admin/queues').expect(401);
     expect(anonymous.headers['www-authenticate']).toMatch(/^Basic /);

@@ -13,6 +13,7 @@ import { AuditService } from '../audit/audit.service';
 import { Integration } from '../integrations/integration.entity';
 import { IntegrationsService } from '../integrations/integrations.service';
 import { PreparedRecord, RecordWriter } from '../records/record-writer';
+import { MetricsService } from '../operations/metrics.service';
 import { emptyProgress, ResourceProgress, SyncJob, TERMINAL_STATUSES } from './sync-job.entity';
 import { insertIssues, loadState, saveState, SyncState } from './sync-state.repository';
 
@@ -52,6 +53,7 @@ export class SyncRunnerService {
     private readonly integrations: IntegrationsService,
     private readonly audit: AuditService,
     private readonly writer: RecordWriter,
+    private readonly metrics: MetricsService,
   ) {}
 
   /** @throws ProviderException or database errors; the worker decides between retry and failure. */
@@ -176,6 +178,7 @@ export class SyncRunnerService {
         progress.deleted += counts.deleted;
         progress.skipped += counts.skipped + batch.skipped.length;
         progress.failed += batch.failed.length;
+        this.countRows(resource, { ...counts, skipped: counts.skipped + batch.skipped.length, failed: batch.failed.length });
         const res = await client.query<{ cancel_requested_at: Date | null }>(
           'UPDATE sync_jobs SET progress = $2, updated_at = now() WHERE id = $1 RETURNING cancel_requested_at',
           [job.id, JSON.stringify(job.progress)],
@@ -186,6 +189,11 @@ export class SyncRunnerService {
       Object.assign(progress, before); // the batch rolled back: so do its counters
       throw error;
     }
+  }
+
+  /** Adds a batch's row outcomes to `sync_records_total{resource,outcome}`. */
+  private countRows(resource: ResourceType, counts: Record<'added' | 'updated' | 'unchanged' | 'deleted' | 'skipped' | 'failed', number>): void {
+    for (const [outcome, n] of Object.entries(counts)) if (n > 0) this.metrics.syncRecords.inc({ resource, outcome }, n);
   }
 
   /** Puts the job in a final status, updates the integration and audits `sync_job.completed`. */

@@ -11,6 +11,7 @@ import { DeliveryEnqueuer, enqueueDelivery } from './webhook-queue';
 import { WebhookCrypto } from './webhook-crypto';
 import { WebhookEndpoint } from './webhook-endpoint.entity';
 import { WebhookException } from './webhook.exception';
+import { MetricsService } from '../operations/metrics.service';
 import { WebhookRequest } from './verifiers';
 import { WebhookSchemesService } from './webhook-schemes.service';
 
@@ -75,6 +76,7 @@ export class WebhookReceiverService {
     private readonly integrations: IntegrationsService,
     private readonly crypto: WebhookCrypto,
     private readonly schemes: WebhookSchemesService,
+    private readonly metrics: MetricsService,
   ) {
     this.enqueuer = new DeliveryEnqueuer(queue);
   }
@@ -84,16 +86,31 @@ export class WebhookReceiverService {
     this.cache.delete(integrationId);
   }
 
-  /** @throws WebhookException UNAUTHORIZED (401). */
+  /**
+   * Verifies and stores one delivery, counted in `webhook_deliveries_total{outcome,reason}`.
+   * @throws WebhookException UNAUTHORIZED (401).
+   */
   async receive(integrationId: string, request: WebhookRequest): Promise<Received> {
-    if (!UUID.test(integrationId)) throw WebhookException.unauthorized();
+    const received = await this.verifyAndStore(integrationId, request);
+    this.metrics.webhookDeliveries.inc({ outcome: received.duplicate ? 'duplicate' : 'accepted', reason: 'none' });
+    return received;
+  }
+
+  /** The 401 every rejection answers, counted under its reason (a fixed code, never request data). */
+  private rejected(reason: string): WebhookException {
+    this.metrics.webhookDeliveries.inc({ outcome: 'rejected', reason });
+    return WebhookException.unauthorized();
+  }
+
+  private async verifyAndStore(integrationId: string, request: WebhookRequest): Promise<Received> {
+    if (!UUID.test(integrationId)) throw this.rejected('unknown_integration');
     const endpoint = await this.findEndpoint(integrationId);
-    if (!endpoint) throw WebhookException.unauthorized();
+    if (!endpoint) throw this.rejected('unknown_integration');
     const scheme = endpoint.signatureAlgorithm;
     const definition = this.schemes.resolve(scheme);
     if (!definition) {
       this.logger.warn({ integrationId, scheme }, 'webhook rejected: no adapter defines its scheme');
-      throw WebhookException.unauthorized();
+      throw this.rejected('unknown_scheme');
     }
     const secrets = await this.activeSecrets(endpoint, definition);
     const result = definition.verifier.verify(request, {
@@ -101,7 +118,7 @@ export class WebhookReceiverService {
     });
     if (!result.ok) {
       this.logger.warn({ integrationId, scheme, reason: result.reason }, 'webhook rejected');
-      throw WebhookException.unauthorized();
+      throw this.rejected(typeof result.reason === 'string' && /^[a-z_]{1,40}$/.test(result.reason) ? result.reason : 'bad_signature');
     }
     const deliveryId = result.deliveryId ?? `sha256:${createHash('sha256').update(request.body).digest('hex')}`;
     const id = randomUUID();
@@ -117,7 +134,7 @@ export class WebhookReceiverService {
       const failure = error as { code?: string; driverError?: { code?: string } };
       if ((failure.driverError?.code ?? failure.code) !== FOREIGN_KEY_VIOLATION) throw error;
       this.forget(integrationId);
-      throw WebhookException.unauthorized();
+      throw this.rejected('unknown_integration');
     }
     if (inserted.length) {
       await this.enqueuer.enqueue(id);
