@@ -5,7 +5,7 @@ import { openSandboxConnection } from '../src/sandbox/opendental-db';
 import { ApiSandbox, buildOffice, MYSQL_URL, odRequest, sleep, startApiSandbox } from './helpers/opendental-api';
 
 /**
- * The simulated OpenDental REST API behaves as `../shared/vendors/README.md` §1 says: ODFHIR
+ * The simulated OpenDental REST API behaves as OpenDental's API specification says (https://www.opendental.com/site/apispecification.html): ODFHIR
  * auth, JSON content type on every request, Limit/Offset ≤ 100, text enums, string booleans,
  * serverDateTime and DateTStamp, duplicate check, Break/Confirm/Note, Slots, and the throttle.
  */

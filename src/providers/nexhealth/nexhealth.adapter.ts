@@ -53,7 +53,7 @@ const DESCRIPTOR: VendorDescriptor = {
 
 /**
  * Adapter for the NexHealth Synchronizer API (vendor id `nexhealth`), following
- * `../shared/vendors/README.md` §3: API key → bearer token (cached, refreshed on 401),
+ * NexHealth's API reference (https://docs.nexhealth.com/reference; docs/vendors/nexhealth.md): API key → bearer token (cached, refreshed on 401),
  * `Nex-Api-Version: v3.0.0`, subdomain and location_id scoping, cursor paging, `updated_since`
  * increments, the per-API-key rate limits shared by every worker through Redis, and webhook
  * registration at NexHealth. Records use the OpenDental mappers' field names.

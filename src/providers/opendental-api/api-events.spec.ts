@@ -1,7 +1,7 @@
 import { ProviderException } from '../provider.exception';
 import { parseApiEvents } from './api-events';
 
-describe('parseApiEvents (OpenDental API Events, vendors README §1.5)', () => {
+describe('parseApiEvents (OpenDental API Events, https://www.opendental.com/site/apievents.html)', () => {
   const parse = (value: unknown) => parseApiEvents(Buffer.from(typeof value === 'string' ? value : JSON.stringify(value)));
 
   it('turns arrays of Patients and Appointments into changed ids (deduplicated)', () => {

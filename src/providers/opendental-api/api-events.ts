@@ -25,7 +25,7 @@ export const OPENDENTAL_API_SCHEMES: Record<string, WebhookSchemeDefinition> = {
 const ID = /^\d{1,18}$/;
 
 /**
- * Reads an API Events body (opendental.com/site/apievents.html; vendors README §1.5): a JSON
+ * Reads an API Events body (https://www.opendental.com/site/apievents.html; docs/vendors/opendental-api.md): a JSON
  * array of Patients or of Appointments as OpenDental polled them. Only the ids are kept (an
  * object with `AptNum` is an appointment, else one with `PatNum` a patient); the hub fetches the
  * current rows again, so stale or partial event bodies never reach the store.

@@ -57,7 +57,7 @@ const DESCRIPTOR: VendorDescriptor = {
 
 /**
  * Adapter for OpenDental's REST API (vendor id `opendental-api`), following
- * `../shared/vendors/README.md` §1: ODFHIR auth and JSON on every request, Limit/Offset paging,
+ * OpenDental's API specification (https://www.opendental.com/site/apispecification.html; docs/vendors/opendental-api.md): ODFHIR auth and JSON on every request, Limit/Offset paging,
  * `DateTStamp`/`serverDateTime` increments, text enums and "true"/"false" booleans decoded by
  * the mappers it shares with `opendental-db`, and the per-customer-key throttle (1 request/s,
  * 1 per 5 s read-only) shared by every worker through Redis.

@@ -33,7 +33,7 @@ function issue(value: object): value is { code: string; message: string } {
 
 /**
  * Adapter for OpenDental by direct MySQL (vendor id `opendental-db`), following the schema
- * document OpenDentalDocumentation25-4.xml and `../shared/vendors/README.md` §2.
+ * document OpenDentalDocumentation25-4.xml and docs/vendors/opendental-db.md.
  * Reads stream with mysql2; incremental reads use the keyset `(DateTStamp, primary key)`;
  * coverages (the insurance join) are read whole, keyed by PatPlanNum (see resource-readers.ts).
  */

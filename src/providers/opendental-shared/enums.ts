@@ -1,6 +1,6 @@
 /**
  * OpenDental enums as the schema document defines them (OpenDentalDocumentation25-4.xml,
- * `../shared/vendors/README.md` §2). The database stores the numbers; the REST API sends the
+ * docs/vendors/opendental-db.md). The database stores the numbers; the REST API sends the
  * names (§1.2), so every decoder accepts either.
  */
 export const PAT_STATUS = ['Patient', 'NonPatient', 'Inactive', 'Archived', 'Deleted', 'Deceased', 'Prospective'] as const;

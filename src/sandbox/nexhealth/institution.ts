@@ -1,6 +1,6 @@
 /**
  * The in-memory institution of the NexHealth sandbox. Rows are kept in NexHealth's own JSON
- * shapes (field names of the v3.0.0 OpenAPI schemas, `../shared/vendors/nexhealth/`), plus a
+ * shapes (field names of the v3.0.0 OpenAPI schemas, https://docs.nexhealth.com/reference; docs/vendors/nexhealth.md), plus a
  * few internal links (a patient's location) that the JSON projections in json.ts leave out.
  */
 

@@ -26,7 +26,7 @@ describe('ddl-generator', () => {
     }
   });
 
-  it('exports the sandbox tables with the column counts of vendors/README.md section 2', () => {
+  it('exports the sandbox tables with the column counts of the OpenDental 25.4 schema document', () => {
     expect(OPENDENTAL_SCHEMA_VERSION).toBe('25.4.0.0');
     const counts = Object.fromEntries(OPENDENTAL_SANDBOX_TABLES.map((t) => [t, OPENDENTAL_COLUMNS[t].length]));
     expect(counts).toMatchObject({
