@@ -40,7 +40,10 @@ describe('FhirR4Adapter against the FHIR sandbox', () => {
   const data = (tenant: string) => host.sandbox.tenant('fhir-r4', tenant).data;
 
   it('describes itself, validates config and connects with RS384, ES384 and client_secret_basic (token URL discovered)', async () => {
-    expect(adapter.descriptor).toMatchObject({ id: 'fhir-r4', category: 'ehr', capabilities: { webhooks: false, writeBack: false } });
+    expect(adapter.descriptor).toMatchObject({ id: 'fhir-r4', category: 'ehr', capabilities: { resources: expect.arrayContaining(['patients', 'appointments']) } });
+    // Read-only: no webhook or write-back capability object.
+    expect((adapter as ProviderAdapter).webhooks).toBeUndefined();
+    expect((adapter as ProviderAdapter).writeBack).toBeUndefined();
     expect(adapter.validateConfig({ fhirBaseUrl: 'http://169.254.169.254/fhir' })).toEqual([
       { field: 'config.fhirBaseUrl', errors: [expect.stringContaining('link-local')] }, { field: 'config.clientId', errors: ['config.clientId is required'] },
     ]);
