@@ -1,7 +1,7 @@
 import IORedis from 'ioredis';
 import { FhirR4Adapter } from '../src/providers/fhir-r4/fhir-r4.adapter';
 import { ProviderException, ProviderExceptionCode } from '../src/providers/provider.exception';
-import { ResourceType } from '../src/providers/provider-adapter';
+import { ProviderAdapter, ResourceType } from '../src/providers/provider-adapter';
 import { signClientAssertion } from '../src/providers/fhir/client-assertion';
 import { SandboxResourceType } from '../src/sandbox/fhir';
 import { fhirContext, FhirSandboxHost, keyPair, makeFhirAdapter, startFhirSandbox } from './helpers/fhir';

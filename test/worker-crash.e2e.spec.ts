@@ -11,6 +11,10 @@ const PATIENTS = 50_000;
  * hands the stalled job over, the runner resumes after the last committed batch, and the
  * result equals an uninterrupted run of the same source with no patient duplicated.
  */
+// Two 50,000-patient syncs across child processes: about 50 s on a quiet 2-core machine, but
+// several minutes when the machine is shared; the limit guards against a hang, not a speed target.
+jest.setTimeout(360_000);
+
 describe('a worker killed during a full sync', () => {
   let t: TestApp;
   let org: { auth: string };
