@@ -10,6 +10,8 @@ import { CanonicalRecord, RecordIssue, ResourceType } from '../providers/provide
 import { documentJson, operatoryJson, patientJson, providerJson } from '../sandbox/nexhealth/json';
 import { generateInstitution } from '../sandbox/nexhealth/generator';
 import { OpenDentalGenerator, Row } from '../sandbox/opendental-db';
+import { mapFhirAppointment, mapFhirCoverage, mapFhirDocumentReference, mapFhirLocation, mapFhirPatient, mapFhirPractitioner, SSN_SYSTEMS } from '../providers/fhir/mappers';
+import { generateTenant } from '../sandbox/fhir/generator';
 import { validateCanonicalRecord } from './validate';
 
 /**
@@ -72,10 +74,31 @@ function nexHealth(): Mapped[] {
   ];
 }
 
-const od = openDental();
-const vendors: Array<[string, Mapped[]]> = [['opendental', od.mapped], ['nexhealth', nexHealth()]];
+/** FHIR R4 (the `fhir-r4` adapter and the EHR profiles over it) on the FHIR sandbox's generated tenant. */
+function fhir(): { mapped: Mapped[]; ssns: string[] } {
+  const now = Date.parse('2026-11-15T12:00:00Z');
+  const tenant = generateTenant({ seed: 5, tenantKey: 'fhir-r4/contract', patients: 300, now });
+  const all = (type: keyof typeof tenant) => [...tenant[type].values()];
+  const ssns = all('Patient').flatMap((p) => ((p.identifier ?? []) as Array<{ system?: string; value?: string }>)
+    .filter((i) => SSN_SYSTEMS.has(i.system ?? '')).map((i) => String(i.value)));
+  return {
+    ssns,
+    mapped: [
+      { resource: 'patients', results: all('Patient').map((r) => mapFhirPatient(r, { now })) },
+      { resource: 'providers', results: all('Practitioner').map((r) => mapFhirPractitioner(r, { now })) },
+      { resource: 'locations', results: all('Location').map((r) => mapFhirLocation(r, { now })) },
+      { resource: 'appointments', results: all('Appointment').map((r) => mapFhirAppointment(r, { now })) },
+      { resource: 'coverages', results: all('Coverage').map((r) => mapFhirCoverage(r, { now })) },
+      { resource: 'documents', results: all('DocumentReference').map((r) => mapFhirDocumentReference(r, { now })) },
+    ],
+  };
+}
 
-describe.each(vendors)('canonical contract: %s mappers on sandbox data', (_vendor, mapped) => {
+const od = openDental();
+const fh = fhir();
+const vendors: Array<[string, Mapped[], string[]]> = [['opendental', od.mapped, od.ssns], ['nexhealth', nexHealth(), od.ssns], ['fhir-r4', fh.mapped, fh.ssns]];
+
+describe.each(vendors)('canonical contract: %s mappers on sandbox data', (_vendor, mapped, sourceSsns) => {
   it.each(mapped.map((m) => [m.resource, m] as const))('%s: every record passes the canonical checks', (_resource, { resource, results }) => {
     const valid = records(results);
     expect(valid.length).toBeGreaterThan(0);
@@ -84,7 +107,7 @@ describe.each(vendors)('canonical contract: %s mappers on sandbox data', (_vendo
   });
 
   it('no full SSN of the source rows appears outside `sensitive`', () => {
-    const ssns = od.ssns.flatMap((s) => [s, s.replace(/\D/g, '')]);
+    const ssns = sourceSsns.flatMap((s) => [s, s.replace(/\D/g, '')]);
     expect(ssns.length).toBeGreaterThan(0);
     for (const { results } of mapped) {
       for (const r of records(results)) {
