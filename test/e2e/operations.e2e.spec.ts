@@ -1,0 +1,104 @@
+import { bootApp, createOrg, TestApp } from '../helpers/app';
+
+const METRICS_TOKEN = 'metrics-token-for-the-spec-0123';
+
+describe('operations: /metrics and the queue dashboard', () => {
+  let t: TestApp;
+  let auth: string;
+  const saved = process.env.METRICS_TOKEN;
+
+  beforeAll(async () => {
+    process.env.METRICS_TOKEN = METRICS_TOKEN;
+    t = await bootApp();
+    auth = (await createOrg(t, 'Operations Dental')).auth;
+  });
+
+  afterAll(async () => {
+    await t?.close();
+    if (saved === undefined) delete process.env.METRICS_TOKEN;
+    else process.env.METRICS_TOKEN = saved;
+  });
+
+  it('/metrics needs the metrics token: none or a wrong one is 401, an API key is not enough', async () => {
+    await t.http.get('/metrics').expect(401);
+    await t.http.get('/metrics').set('Authorization', 'Bearer wrong-token-wrong-token').expect(401);
+    await t.http.get('/metrics').set('Authorization', auth).expect(401);
+    await t.http.get('/metrics').set('Authorization', `Bearer ${t.adminKey}`).expect(401);
+  });
+
+  it('/metrics serves Prometheus text with request durations by route, queue depths and process metrics', async () => {
+    await t.http.get('/api/v1/patients?limit=1').set('Authorization', auth).expect(200);
+    await t.http.get('/api/v1/patients/00000000-0000-4000-8000-000000000000').set('Authorization', auth).expect(404);
+    const res = await t.http.get('/metrics').set('Authorization', `Bearer ${METRICS_TOKEN}`).expect(200);
+    expect(res.headers['content-type']).toMatch(/^text\/plain;.*version=0\.0\.4/);
+    const text = res.text;
+    expect(text).toMatch(/http_request_duration_seconds_count\{method="GET",route="\/api\/v1\/patients",status_code="200"\} [1-9]/);
+    // The route label is the pattern, never the id in the path.
+    expect(text).toMatch(/route="\/api\/v1\/patients\/:id",status_code="404"/);
+    expect(text).not.toContain('00000000-0000-4000-8000-000000000000');
+    for (const queue of ['sync-jobs', 'actions', 'webhook-processing', 'schedules']) {
+      expect(text).toMatch(new RegExp(`bullmq_queue_jobs\\{queue="${queue}",state="waiting"\\} \\d+`));
+      expect(text).toMatch(new RegExp(`bullmq_queue_jobs\\{queue="${queue}",state="failed"\\} \\d+`));
+    }
+    for (const series of ['process_resident_memory_bytes', 'nodejs_eventloop_lag_seconds', 'sync_records_total', 'vendor_requests_total', 'webhook_deliveries_total']) {
+      expect(text).toContain(`# TYPE ${series}`);
+    }
+  });
+
+  it('webhook rejections are counted by reason', async () => {
+    await t.http.post('/api/v1/webhooks/6f1c1d5e-0000-4000-8000-00000000abcd').set('Content-Type', 'application/json').send('{"x":1}').expect(401);
+    await t.http.post('/api/v1/webhooks/not-a-uuid').set('Content-Type', 'application/json').send('{"x":1}').expect(401);
+    const text = (await t.http.get('/metrics').set('Authorization', `Bearer ${METRICS_TOKEN}`).expect(200)).text;
+    expect(text).toMatch(/webhook_deliveries_total\{outcome="rejected",reason="unknown_integration"\} 2/);
+  });
+
+  it('the queue dashboard answers only to the admin key (Bearer or Basic) and lists every queue', async () => {
+    const anonymous = await t.http.get('/admin/queues').expect(401);
+    expect(anonymous.headers['www-authenticate']).toMatch(/^Basic /);
+    await t.http.get('/admin/queues').set('Authorization', auth).expect(401);
+    await t.http.get('/admin/queues/api/queues').set('Authorization', 'Basic ' + Buffer.from('ops:wrong').toString('base64')).expect(401);
+    const page = await t.http.get('/admin/queues').set('Authorization', `Bearer ${t.adminKey}`).expect(200);
+    expect(page.headers['content-type']).toMatch(/text\/html/);
+    const api = await t.http.get('/admin/queues/api/queues').set('Authorization', 'Basic ' + Buffer.from(`ops:${t.adminKey}`).toString('base64')).expect(200);
+    const names = (api.body.queues as Array<{ name: string; readOnlyMode: boolean }>).map((q) => q.name).sort();
+    expect(names).toEqual(['actions', 'schedules', 'sync-jobs', 'webhook-processing']);
+    // Outside production the dashboard may retry and clean jobs.
+    expect(api.body.queues.every((q: { readOnlyMode: boolean }) => q.readOnlyMode === false)).toBe(true);
+  });
+});
+
+describe('operations: /metrics without METRICS_TOKEN', () => {
+  it('answers 404, so nothing is exposed until an operator opts in', async () => {
+    const saved = process.env.METRICS_TOKEN;
+    delete process.env.METRICS_TOKEN;
+    const t = await bootApp();
+    try {
+      await t.http.get('/metrics').expect(404);
+      await t.http.get('/metrics').set('Authorization', `Bearer ${METRICS_TOKEN}`).expect(404);
+    } finally {
+      await t.close();
+      if (saved !== undefined) process.env.METRICS_TOKEN = saved;
+    }
+  });
+});
+
+describe('operations: the queue dashboard in production', () => {
+  it('is read-only', async () => {
+    const keys = ['NODE_ENV', 'ADMIN_API_KEY', 'ENCRYPTION_KEY'] as const;
+    const saved = Object.fromEntries(keys.map((k) => [k, process.env[k]]));
+    const adminKey = 'production-admin-key-for-the-spec';
+    Object.assign(process.env, { NODE_ENV: 'production', ADMIN_API_KEY: adminKey, ENCRYPTION_KEY: Buffer.alloc(32, 7).toString('base64') });
+    const t = await bootApp();
+    try {
+      const api = await t.http.get('/admin/queues/api/queues').set('Authorization', `Bearer ${adminKey}`).expect(200);
+      expect(api.body.queues).toHaveLength(4);
+      expect(api.body.queues.every((q: { readOnlyMode: boolean }) => q.readOnlyMode === true)).toBe(true);
+    } finally {
+      await t.close();
+      for (const k of keys) {
+        if (saved[k] === undefined) delete process.env[k];
+        else process.env[k] = saved[k];
+      }
+    }
+  });
+});
