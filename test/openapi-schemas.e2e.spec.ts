@@ -7,7 +7,11 @@ import { buildSandbox, integrationBody, specDatabase } from './helpers/sandbox';
 const DB = specDatabase('od_spec_openapi');
 const LIST_ROUTES = ['patients', 'providers', 'locations', 'appointments', 'coverages', 'documents', 'balances'];
 
-type Doc = ReturnType<typeof buildOpenApi>;
+/** The parts of the generated OpenAPI document this spec reads, as plain JSON. */
+interface Doc {
+  paths: Record<string, { get?: { responses: Record<string, { content: { 'application/json': { schema: SchemaNode } } }> } }>;
+  components: { schemas: Record<string, SchemaNode> };
+}
 type Page = { data: Array<{ id: string; data: Record<string, unknown> } & Record<string, unknown>>; nextCursor: string | null };
 
 const refName = (node: unknown): string | undefined => {
@@ -17,10 +21,10 @@ const refName = (node: unknown): string | undefined => {
 };
 /** The component names of a route's 200 answer: the page (or detail) schema. */
 const answerOf = (doc: Doc, path: string): string => {
-  const schema = doc.paths[path].get?.responses['200'] as { content: { 'application/json': { schema: SchemaNode } } };
-  return refName(schema.content['application/json'].schema) as string;
+  const answer = doc.paths[path].get?.responses['200'];
+  return refName(answer?.content['application/json'].schema) as string;
 };
-const schemaOf = (doc: Doc, name: string): SchemaNode => doc.components?.schemas?.[name] as SchemaNode;
+const schemaOf = (doc: Doc, name: string): SchemaNode => doc.components.schemas[name];
 
 /**
  * The OpenAPI document shows the real canonical schema of each resource's `data` (no free-form
@@ -62,7 +66,7 @@ describe('OpenAPI: typed canonical schemas per resource', () => {
     }).expect(201)).body.id;
     await sync(odId);
     await sync(nexId);
-    doc = buildOpenApi(t.app);
+    doc = JSON.parse(JSON.stringify(buildOpenApi(t.app)));
   });
 
   afterAll(async () => {
@@ -102,6 +106,26 @@ describe('OpenAPI: typed canonical schemas per resource', () => {
     expect(schemaOf(doc, 'RecordDto')).toBeUndefined();
   });
 
+  it("leaves nothing free-form in the records routes' answers but the raw source payloads", () => {
+    const paths = [...LIST_ROUTES.flatMap((r) => [`/api/v1/${r}`, `/api/v1/${r}/{id}`]), '/api/v1/patients/{id}/sources'];
+    const seen = new Set<string>();
+    const freeForm: string[] = [];
+    const walk = (name: string) => {
+      if (seen.has(name)) return;
+      seen.add(name);
+      for (const [key, prop] of Object.entries((schemaOf(doc, name).properties ?? {}) as Record<string, SchemaNode>)) {
+        const target = prop.type === 'array' ? (prop.items as SchemaNode) : prop;
+        const nested = refName(target);
+        if (nested) walk(nested);
+        else if (target.type === 'object' && key !== 'raw') freeForm.push(`${name}.${key}`);
+        if (key === 'data' && prop.type !== 'array' && !nested?.endsWith('DataDto')) freeForm.push(`${name}.data -> ${nested}`);
+      }
+    };
+    for (const path of paths) walk(answerOf(doc, path));
+    expect([...seen]).toEqual(expect.arrayContaining(['PatientSourcesDto', 'AppointmentSourceItemDto', 'PatientDemographicsDto', 'CoverageDataDto']));
+    expect(freeForm).toEqual([]);
+  });
+
   it("validates every list route's real answer, and a record of each vendor's detail answer, against the document's schemas", async () => {
     const ajv = componentsAjv(doc);
     const vendorsSeen: Record<string, Set<string>> = {};
@@ -120,6 +144,19 @@ describe('OpenAPI: typed canonical schemas per resource', () => {
         const one = (await get(`/api/v1/${resource}/${id}`).expect(200)).body;
         expect({ resource, vendor, errors: detail(one) ? null : detail.errors?.slice(0, 5) }).toEqual({ resource, vendor, errors: null });
       }
+    }
+    // GET /patients/:id/sources of one patient per vendor: sections typed by resource.
+    const sources = ajv.validator(answerOf(doc, '/api/v1/patients/{id}/sources'));
+    const patients = await all('patients');
+    for (const vendor of ['opendental-db', 'nexhealth']) {
+      const withVisits = patients.filter((p) => (p.source as { vendor: string }).vendor === vendor);
+      let checkedItems = 0;
+      for (const p of withVisits.slice(0, 5)) {
+        const one = (await get(`/api/v1/patients/${p.id}/sources`).expect(200)).body;
+        expect({ vendor, errors: sources(one) ? null : sources.errors?.slice(0, 5) }).toEqual({ vendor, errors: null });
+        for (const s of one.sources) checkedItems += s.sections.appointments.length + s.sections.coverages.length;
+      }
+      expect({ vendor, checkedItems: checkedItems > 0 }).toEqual({ vendor, checkedItems: true });
     }
     // Both vendors' mapper output was checked for the resources both serve.
     for (const resource of ['patients', 'providers', 'locations', 'appointments']) {

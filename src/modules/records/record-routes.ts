@@ -16,15 +16,21 @@ export type RecordView<R extends ResourceType = ResourceType> = RecordBaseDto & 
 export type RecordDetailView<R extends ResourceType = ResourceType> = RecordView<R> & { raw: Record<string, unknown> | null };
 
 /**
- * A stored record as the API returns it (`patientId` only on patient-owned resources). `data` is
- * typed as resource `R`'s canonical type: the writer stores only mapper output that passed
- * `validateCanonical` (src/canonical/validate.ts), so the jsonb column holds that shape.
+ * A stored record's `data` jsonb as resource `R`'s canonical type. The writer stores mapper
+ * output, whose shape the canonical contract test holds to src/canonical/ (and
+ * `npm run records:rederive` brings older rows to it); test/openapi-schemas.e2e.spec.ts checks
+ * the API's answers against the same schemas.
  */
+export function canonicalData<R extends ResourceType>(data: Record<string, unknown>): CanonicalData[R] {
+  return data as unknown as CanonicalData[R];
+}
+
+/** A stored record as the API returns it (`patientId` only on patient-owned resources). */
 export function toRecordDto<R extends ResourceType = ResourceType>(r: RecordRow): RecordView<R> {
   return {
     id: r.id, resourceType: r.resource_type, integrationId: r.integration_id, externalId: r.external_id,
     ...(r.resource_type === 'patients' ? {} : { patientId: r.patient_id }),
-    data: r.data as unknown as CanonicalData[R], version: r.version, deletedAt: r.deleted_at, createdAt: r.created_at, updatedAt: r.updated_at,
+    data: canonicalData<R>(r.data), version: r.version, deletedAt: r.deleted_at, createdAt: r.created_at, updatedAt: r.updated_at,
     source: {
       integrationId: r.integration_id, vendor: r.vendor, externalId: r.external_id, sourceUpdatedAt: r.source_updated_at,
       lastSyncedAt: r.integration_last_synced_at,

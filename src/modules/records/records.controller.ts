@@ -1,7 +1,8 @@
 import { Controller, Get, Param, ParseUUIDPipe, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Auth, OrgAuth } from '../organizations/auth.context';
-import { PatientContextDto, PatientListQueryDto, PatientSourcesDto } from './dtos/record.dto';
+import { PatientContextDto, PatientListQueryDto } from './dtos/record.dto';
+import { PatientSourcesDto } from './dtos/patient-sources.dto';
 import { PatientDetailDto, PatientPageDto } from './dtos/resource-records.dto';
 import { PatientContextService } from './patient-context.service';
 import { linkOf, PatientSourcesService } from './patient-sources.service';

@@ -97,34 +97,3 @@ export class PatientLinkDto {
   reason: string;
   @ApiProperty({ type: String, format: 'date-time' }) linkedAt: Date;
 }
-
-export class SourceItemDto {
-  @ApiProperty({ format: 'uuid' }) id: string;
-  @ApiProperty({ example: '3003' }) externalId: string;
-  @ApiProperty({ type: 'object', additionalProperties: true }) data: Record<string, unknown>;
-  @ApiPropertyOptional({ type: 'object', additionalProperties: true, nullable: true, description: 'The source payload as read.' }) raw: Record<string, unknown> | null;
-  @ApiPropertyOptional({ nullable: true, type: String, format: 'date-time' }) deletedAt: Date | null;
-}
-
-export class SourceSectionsDto {
-  @ApiProperty({ type: 'object', additionalProperties: true, description: 'Names, birth date, gender, status and the other person fields.' }) demographics: Record<string, unknown>;
-  @ApiProperty({ type: 'object', additionalProperties: true, description: 'telecom: FHIR ContactPoints (phones ranked 1..n, e-mail).' }) contacts: Record<string, unknown>;
-  @ApiProperty({ type: 'object', isArray: true, additionalProperties: true }) addresses: Array<Record<string, unknown>>;
-  @ApiProperty({ type: SourceItemDto, isArray: true }) coverages: SourceItemDto[];
-  @ApiProperty({ type: SourceItemDto, isArray: true, description: 'Newest first, at most 200.' }) appointments: SourceItemDto[];
-  @ApiProperty({ type: SourceItemDto, isArray: true }) documents: SourceItemDto[];
-  @ApiProperty({ type: SourceItemDto, isArray: true, description: 'Balances (for example NexHealth guarantor_balances).' }) financials: SourceItemDto[];
-}
-
-export class PatientSourceDto {
-  @ApiProperty({ format: 'uuid', description: "This source's patient record." }) patientId: string;
-  @ApiProperty({ type: RecordSourceDto }) source: RecordSourceDto;
-  @ApiPropertyOptional({ type: PatientLinkDto, nullable: true }) link: PatientLinkDto | null;
-  @ApiProperty({ type: SourceSectionsDto }) sections: SourceSectionsDto;
-  @ApiPropertyOptional({ type: 'object', additionalProperties: true, nullable: true, description: 'The source patient payload as read (no SSN).' }) raw: Record<string, unknown> | null;
-}
-
-export class PatientSourcesDto {
-  @ApiProperty({ format: 'uuid', description: 'The root patient: the one the others are linked to.' }) patientId: string;
-  @ApiProperty({ type: PatientSourceDto, isArray: true, description: 'The root first, then linked patients in link order.' }) sources: PatientSourceDto[];
-}
