@@ -1,15 +1,12 @@
 import { Injectable } from '@nestjs/common';
-import { PatientLinkDto, PatientSourceDto, PatientSourcesDto, SourceItemDto } from './dtos/record.dto';
+import { PatientLinkDto } from './dtos/record.dto';
+import { PatientSourceDto, PatientSourcesDto, SourceSectionsDto } from './dtos/patient-sources.dto';
+import { canonicalData } from './record-routes';
 import { PatientOwnedRow, RecordRow, RecordsRepository } from './records.repository';
 import { RecordsService } from './records.service';
 
-/** Canonical patient fields shown under `contacts` and `addresses`; every other field is `demographics`. */
-const CONTACT_FIELDS = ['telecom'];
-const ADDRESS_FIELDS = ['address', 'addresses'];
-/** Patient-owned resources and the section each fills. */
-const SECTION_OF: Record<string, 'coverages' | 'appointments' | 'documents' | 'financials'> = {
-  coverages: 'coverages', appointments: 'appointments', documents: 'documents', balances: 'financials',
-};
+/** Patient-owned resources, whose records fill the sections coverages, appointments, documents and financials. */
+const OWNED_RESOURCES = ['coverages', 'appointments', 'documents', 'balances'];
 /** Per section and source: enough for a chart view, bounded for a patient with decades of visits. */
 const SECTION_LIMIT = 200;
 
@@ -36,23 +33,20 @@ export class PatientSourcesService {
     const root = asked.linked_patient_id ? await this.records.get(organizationId, 'patients', asked.linked_patient_id) : asked;
     const linked = await this.records.linkedTo(organizationId, root.id);
     const patients = [root, ...linked];
-    const owned = await this.repository.ownedByPatients(organizationId, patients.map((p) => p.id), Object.keys(SECTION_OF), SECTION_LIMIT);
+    const owned = await this.repository.ownedByPatients(organizationId, patients.map((p) => p.id), OWNED_RESOURCES, SECTION_LIMIT);
     return { patientId: root.id, sources: patients.map((p) => this.source(p, owned.filter((o) => o.patient_id === p.id))) };
   }
 
   private source(p: RecordRow, owned: PatientOwnedRow[]): PatientSourceDto {
-    const demographics: Record<string, unknown> = {};
-    const contacts: Record<string, unknown> = {};
-    const addresses: Array<Record<string, unknown>> = [];
-    for (const [key, value] of Object.entries(p.data)) {
-      if (CONTACT_FIELDS.includes(key)) contacts[key] = value;
-      else if (ADDRESS_FIELDS.includes(key)) addresses.push(...(Array.isArray(value) ? value : value ? [value as Record<string, unknown>] : []));
-      else demographics[key] = value;
-    }
-    const sections = { demographics, contacts, addresses, coverages: [], appointments: [], documents: [], financials: [] } as PatientSourceDto['sections'];
+    // The canonical patient split: contact points and addresses have their own sections, every other field is `demographics`.
+    const { telecom, addresses, ...demographics } = canonicalData<'patients'>(p.data);
+    const sections: SourceSectionsDto = { demographics, contacts: { telecom }, addresses, coverages: [], appointments: [], documents: [], financials: [] };
     for (const o of owned) {
-      const item: SourceItemDto = { id: o.id, externalId: o.external_id, data: o.data, raw: o.raw, deletedAt: o.deleted_at };
-      sections[SECTION_OF[o.resource_type]].push(item);
+      const item = { id: o.id, externalId: o.external_id, raw: o.raw, deletedAt: o.deleted_at };
+      if (o.resource_type === 'coverages') sections.coverages.push({ ...item, data: canonicalData<'coverages'>(o.data) });
+      else if (o.resource_type === 'appointments') sections.appointments.push({ ...item, data: canonicalData<'appointments'>(o.data) });
+      else if (o.resource_type === 'documents') sections.documents.push({ ...item, data: canonicalData<'documents'>(o.data) });
+      else if (o.resource_type === 'balances') sections.financials.push({ ...item, data: canonicalData<'balances'>(o.data) });
     }
     return {
       patientId: p.id,

@@ -1,18 +1,36 @@
 import { Controller, Get, Param, ParseUUIDPipe, Query, Type } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import type { CanonicalData } from '../../canonical';
 import { ResourceType } from '../../providers/provider-adapter';
 import { Auth, OrgAuth } from '../organizations/auth.context';
+import { AppointmentListQueryDto, PatientRecordListQueryDto, RecordBaseDto, RecordListQueryDto } from './dtos/record.dto';
 import {
-  AppointmentListQueryDto, PatientRecordListQueryDto, RecordDetailDto, RecordDto, RecordListQueryDto, RecordPageDto,
-} from './dtos/record.dto';
+  AppointmentDetailDto, AppointmentPageDto, BalanceDetailDto, BalancePageDto, CoverageDetailDto, CoveragePageDto, DocumentReferenceDetailDto,
+  DocumentReferencePageDto, LocationDetailDto, LocationPageDto, PractitionerDetailDto, PractitionerPageDto,
+} from './dtos/resource-records.dto';
 import { RecordRow, RecordsService } from './records.service';
 
+/** A stored record of resource `R` as the API returns it. */
+export type RecordView<R extends ResourceType = ResourceType> = RecordBaseDto & { data: CanonicalData[R] };
+/** A stored record with its raw source row. */
+export type RecordDetailView<R extends ResourceType = ResourceType> = RecordView<R> & { raw: Record<string, unknown> | null };
+
+/**
+ * A stored record's `data` jsonb as resource `R`'s canonical type. The writer stores mapper
+ * output, whose shape the canonical contract test holds to src/canonical/ (and
+ * `npm run records:rederive` brings older rows to it); test/openapi-schemas.e2e.spec.ts checks
+ * the API's answers against the same schemas.
+ */
+export function canonicalData<R extends ResourceType>(data: Record<string, unknown>): CanonicalData[R] {
+  return data as unknown as CanonicalData[R];
+}
+
 /** A stored record as the API returns it (`patientId` only on patient-owned resources). */
-export function toRecordDto(r: RecordRow): RecordDto {
+export function toRecordDto<R extends ResourceType = ResourceType>(r: RecordRow): RecordView<R> {
   return {
     id: r.id, resourceType: r.resource_type, integrationId: r.integration_id, externalId: r.external_id,
     ...(r.resource_type === 'patients' ? {} : { patientId: r.patient_id }),
-    data: r.data, version: r.version, deletedAt: r.deleted_at, createdAt: r.created_at, updatedAt: r.updated_at,
+    data: canonicalData<R>(r.data), version: r.version, deletedAt: r.deleted_at, createdAt: r.created_at, updatedAt: r.updated_at,
     source: {
       integrationId: r.integration_id, vendor: r.vendor, externalId: r.external_id, sourceUpdatedAt: r.source_updated_at,
       lastSyncedAt: r.integration_last_synced_at,
@@ -21,8 +39,8 @@ export function toRecordDto(r: RecordRow): RecordDto {
 }
 
 /** A stored record with its raw source row (the `GET …/:id` answer). */
-export function toRecordDetail(r: RecordRow): RecordDetailDto {
-  return { ...toRecordDto(r), raw: r.raw };
+export function toRecordDetail<R extends ResourceType = ResourceType>(r: RecordRow): RecordDetailView<R> {
+  return { ...toRecordDto<R>(r), raw: r.raw };
 }
 
 /** One resource's list and read routes: `GET /api/v1/<resource>` and `GET /api/v1/<resource>/:id`. */
@@ -34,6 +52,9 @@ interface RecordRouteSpec {
   query: Type<RecordListQueryDto>;
   listSummary: string;
   getSummary: string;
+  /** Response DTOs naming the resource's canonical `data` schema in the OpenAPI document. */
+  page: Type<unknown>;
+  detail: Type<unknown>;
 }
 
 /**
@@ -53,16 +74,16 @@ function recordRoutes(spec: RecordRouteSpec): Type<unknown> {
 
     @Get(resource)
     @ApiOperation({ summary: spec.listSummary, operationId: `Records_${resource}` })
-    @ApiOkResponse({ type: RecordPageDto })
-    async list(@Query() q: RecordListQueryDto & Record<string, unknown>, @Auth() auth: OrgAuth): Promise<RecordPageDto> {
+    @ApiOkResponse({ type: spec.page })
+    async list(@Query() q: RecordListQueryDto & Record<string, unknown>, @Auth() auth: OrgAuth): Promise<{ data: RecordView[]; nextCursor: string | null }> {
       const page = await this.records.list(auth.organizationId, resource, { ...q, limit: q.limit ?? 100 });
       return { data: page.data.map(toRecordDto), nextCursor: page.nextCursor };
     }
 
     @Get(`${resource}/:id`)
     @ApiOperation({ summary: spec.getSummary, operationId: `Records_${singular}` })
-    @ApiOkResponse({ type: RecordDetailDto })
-    async get(@Param('id', ParseUUIDPipe) id: string, @Auth() auth: OrgAuth): Promise<RecordDetailDto> {
+    @ApiOkResponse({ type: spec.detail })
+    async get(@Param('id', ParseUUIDPipe) id: string, @Auth() auth: OrgAuth): Promise<RecordDetailView> {
       return toRecordDetail(await this.records.get(auth.organizationId, resource, id));
     }
   }
@@ -76,27 +97,27 @@ function recordRoutes(spec: RecordRouteSpec): Type<unknown> {
 /** The list and read routes of every stored resource but patients (whose routes add links, sources and context). */
 export const RECORD_ROUTE_CONTROLLERS: Type<unknown>[] = [
   recordRoutes({
-    resource: 'appointments', singular: 'appointment', query: AppointmentListQueryDto,
+    resource: 'appointments', singular: 'appointment', query: AppointmentListQueryDto, page: AppointmentPageDto, detail: AppointmentDetailDto,
     listSummary: 'List appointments (filters: patient, start range, FHIR status)', getSummary: 'One appointment with its raw source row (also when deleted)',
   }),
   recordRoutes({
-    resource: 'providers', singular: 'provider', query: RecordListQueryDto,
+    resource: 'providers', singular: 'provider', query: RecordListQueryDto, page: PractitionerPageDto, detail: PractitionerDetailDto,
     listSummary: 'List providers (practitioners)', getSummary: 'One provider with its raw source row (also when deleted)',
   }),
   recordRoutes({
-    resource: 'locations', singular: 'location', query: RecordListQueryDto,
+    resource: 'locations', singular: 'location', query: RecordListQueryDto, page: LocationPageDto, detail: LocationDetailDto,
     listSummary: 'List locations (OpenDental operatories)', getSummary: 'One location with its raw source row (also when deleted)',
   }),
   recordRoutes({
-    resource: 'coverages', singular: 'coverage', query: PatientRecordListQueryDto,
+    resource: 'coverages', singular: 'coverage', query: PatientRecordListQueryDto, page: CoveragePageDto, detail: CoverageDetailDto,
     listSummary: "List coverages (a patient's insurance plans)", getSummary: 'One coverage with its raw source row (also when deleted)',
   }),
   recordRoutes({
-    resource: 'documents', singular: 'document', query: PatientRecordListQueryDto,
+    resource: 'documents', singular: 'document', query: PatientRecordListQueryDto, page: DocumentReferencePageDto, detail: DocumentReferenceDetailDto,
     listSummary: "List documents (metadata of a patient's stored files; never the file content)", getSummary: 'One document with its raw source row (also when deleted)',
   }),
   recordRoutes({
-    resource: 'balances', singular: 'balance', query: PatientRecordListQueryDto,
+    resource: 'balances', singular: 'balance', query: PatientRecordListQueryDto, page: BalancePageDto, detail: BalanceDetailDto,
     listSummary: 'List balances (guarantor account balances)', getSummary: 'One balance with its raw source row (also when deleted)',
   }),
 ];

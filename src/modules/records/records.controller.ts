@@ -1,7 +1,9 @@
 import { Controller, Get, Param, ParseUUIDPipe, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Auth, OrgAuth } from '../organizations/auth.context';
-import { PatientContextDto, PatientDetailDto, PatientListQueryDto, PatientSourcesDto, RecordPageDto } from './dtos/record.dto';
+import { PatientContextDto, PatientListQueryDto } from './dtos/record.dto';
+import { PatientSourcesDto } from './dtos/patient-sources.dto';
+import { PatientDetailDto, PatientPageDto } from './dtos/resource-records.dto';
 import { PatientContextService } from './patient-context.service';
 import { linkOf, PatientSourcesService } from './patient-sources.service';
 import { toRecordDetail, toRecordDto } from './record-routes';
@@ -20,10 +22,10 @@ export class RecordsController {
 
   @Get('patients')
   @ApiOperation({ summary: 'List patients (deleted ones only with includeDeleted=true)' })
-  @ApiOkResponse({ type: RecordPageDto })
-  async patients(@Query() q: PatientListQueryDto, @Auth() auth: OrgAuth): Promise<RecordPageDto> {
+  @ApiOkResponse({ type: PatientPageDto })
+  async patients(@Query() q: PatientListQueryDto, @Auth() auth: OrgAuth): Promise<PatientPageDto> {
     const page = await this.records.list(auth.organizationId, 'patients', { ...q, limit: q.limit ?? 100 });
-    return { data: page.data.map(toRecordDto), nextCursor: page.nextCursor };
+    return { data: page.data.map((r) => toRecordDto<'patients'>(r)), nextCursor: page.nextCursor };
   }
 
   @Get('patients/:id')
@@ -31,7 +33,7 @@ export class RecordsController {
   @ApiOkResponse({ type: PatientDetailDto })
   async patient(@Param('id', ParseUUIDPipe) id: string, @Auth() auth: OrgAuth): Promise<PatientDetailDto> {
     const row = await this.records.get(auth.organizationId, 'patients', id);
-    return { ...toRecordDetail(row), link: linkOf(row) };
+    return { ...toRecordDetail<'patients'>(row), link: linkOf(row) };
   }
 
   @Get('patients/:id/sources')

@@ -1,6 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
 import { IsCalendarDate, IsInstant } from '../../../common/calendar';
+import { RESOURCE_ORDER } from '../../../canonical';
 import { IsBoolean, IsIn, IsInt, IsOptional, IsString, IsUUID, Matches, Max, MaxLength, Min } from 'class-validator';
 
 const toBool = ({ value }: { value: unknown }) => (value === 'true' ? true : value === 'false' ? false : value);
@@ -48,28 +49,40 @@ export class RecordSourceDto {
   @ApiPropertyOptional({ nullable: true, type: String, format: 'date-time', description: "The integration's last completed sync, which confirmed this record current." }) lastSyncedAt: Date | null;
 }
 
-export class RecordDto {
-  @ApiProperty({ format: 'uuid' }) id: string;
-  @ApiProperty({ example: 'patients' }) resourceType: string;
-  @ApiProperty({ format: 'uuid' }) integrationId: string;
-  @ApiProperty({ example: '1042' }) externalId: string;
-  @ApiPropertyOptional({ format: 'uuid', nullable: true, type: String, description: 'Our patient id (appointments and other patient-owned records).' }) patientId?: string | null;
-  @ApiProperty({ type: 'object', additionalProperties: true, description: 'The canonical fields of the resource (src/canonical, typed after FHIR R4; field tables in docs/canonical-model.md).' }) data: Record<string, unknown>;
-  @ApiProperty({ description: 'Incremented on every change.' }) version: number;
-  @ApiPropertyOptional({ nullable: true, type: String, format: 'date-time' }) deletedAt: Date | null;
-  @ApiProperty() createdAt: Date;
-  @ApiProperty() updatedAt: Date;
-  @ApiProperty({ type: RecordSourceDto }) source: RecordSourceDto;
-}
+/**
+ * The fields every stored record carries in a response, except `data` (typed per resource in
+ * resource-records.dto.ts, so the OpenAPI document shows each resource's canonical schema).
+ */
+export abstract class RecordBaseDto {
+  @ApiProperty({ description: 'Our record id.', format: 'uuid', example: '5b1f7c7e-2d7a-4c55-9d0e-2f1f3f4b9a10' })
+  id: string;
 
-export class RecordDetailDto extends RecordDto {
-  @ApiPropertyOptional({ type: 'object', additionalProperties: true, nullable: true, description: 'The source row as read (sensitive columns such as SSN removed).' })
-  raw: Record<string, unknown> | null;
-}
+  @ApiProperty({ description: 'The canonical resource type.', example: 'patients', enum: RESOURCE_ORDER })
+  resourceType: string;
 
-export class RecordPageDto {
-  @ApiProperty({ type: RecordDto, isArray: true }) data: RecordDto[];
-  @ApiPropertyOptional({ nullable: true, type: String }) nextCursor: string | null;
+  @ApiProperty({ description: 'The integration the record was read from.', format: 'uuid', example: '0c9d8e7f-6a5b-4c3d-8e2f-1a0b9c8d7e6f' })
+  integrationId: string;
+
+  @ApiProperty({ description: "The source's id, e.g. an OpenDental PatNum.", example: '1042' })
+  externalId: string;
+
+  @ApiPropertyOptional({ format: 'uuid', nullable: true, type: String, description: 'Our patient id (appointments and other patient-owned records).' })
+  patientId?: string | null;
+
+  @ApiProperty({ description: 'Incremented on every change.', example: 1 })
+  version: number;
+
+  @ApiPropertyOptional({ nullable: true, type: String, format: 'date-time', description: 'When the source deleted it, or null.' })
+  deletedAt: Date | null;
+
+  @ApiProperty({ description: 'When the store first saw it.', type: String, format: 'date-time' })
+  createdAt: Date;
+
+  @ApiProperty({ description: 'When the store last changed it.', type: String, format: 'date-time' })
+  updatedAt: Date;
+
+  @ApiProperty({ type: RecordSourceDto })
+  source: RecordSourceDto;
 }
 
 export class PatientContextDto {
@@ -83,40 +96,4 @@ export class PatientLinkDto {
   @ApiProperty({ enum: ['external_id', 'name_birthdate'], description: "external_id: the source's foreign id equals the other patient's external id (or the reverse); name_birthdate: same normalised legal first name, last name and birth date." })
   reason: string;
   @ApiProperty({ type: String, format: 'date-time' }) linkedAt: Date;
-}
-
-export class PatientDetailDto extends RecordDetailDto {
-  @ApiPropertyOptional({ type: PatientLinkDto, nullable: true, description: 'Set when this patient was linked to the same person from another source.' })
-  link: PatientLinkDto | null;
-}
-
-export class SourceItemDto {
-  @ApiProperty({ format: 'uuid' }) id: string;
-  @ApiProperty({ example: '3003' }) externalId: string;
-  @ApiProperty({ type: 'object', additionalProperties: true }) data: Record<string, unknown>;
-  @ApiPropertyOptional({ type: 'object', additionalProperties: true, nullable: true, description: 'The source payload as read.' }) raw: Record<string, unknown> | null;
-  @ApiPropertyOptional({ nullable: true, type: String, format: 'date-time' }) deletedAt: Date | null;
-}
-
-export class SourceSectionsDto {
-  @ApiProperty({ type: 'object', additionalProperties: true, description: 'Names, birth date, gender, status and the other person fields.' }) demographics: Record<string, unknown>;
-  @ApiProperty({ type: 'object', additionalProperties: true, description: 'telecom: FHIR ContactPoints (phones ranked 1..n, e-mail).' }) contacts: Record<string, unknown>;
-  @ApiProperty({ type: 'object', isArray: true, additionalProperties: true }) addresses: Array<Record<string, unknown>>;
-  @ApiProperty({ type: SourceItemDto, isArray: true }) coverages: SourceItemDto[];
-  @ApiProperty({ type: SourceItemDto, isArray: true, description: 'Newest first, at most 200.' }) appointments: SourceItemDto[];
-  @ApiProperty({ type: SourceItemDto, isArray: true }) documents: SourceItemDto[];
-  @ApiProperty({ type: SourceItemDto, isArray: true, description: 'Balances (for example NexHealth guarantor_balances).' }) financials: SourceItemDto[];
-}
-
-export class PatientSourceDto {
-  @ApiProperty({ format: 'uuid', description: "This source's patient record." }) patientId: string;
-  @ApiProperty({ type: RecordSourceDto }) source: RecordSourceDto;
-  @ApiPropertyOptional({ type: PatientLinkDto, nullable: true }) link: PatientLinkDto | null;
-  @ApiProperty({ type: SourceSectionsDto }) sections: SourceSectionsDto;
-  @ApiPropertyOptional({ type: 'object', additionalProperties: true, nullable: true, description: 'The source patient payload as read (no SSN).' }) raw: Record<string, unknown> | null;
-}
-
-export class PatientSourcesDto {
-  @ApiProperty({ format: 'uuid', description: 'The root patient: the one the others are linked to.' }) patientId: string;
-  @ApiProperty({ type: PatientSourceDto, isArray: true, description: 'The root first, then linked patients in link order.' }) sources: PatientSourceDto[];
 }
