@@ -1,8 +1,8 @@
-import { buildOpenApi } from '../src/bootstrap';
-import { NEXHEALTH_SANDBOX_API_KEY, NEXHEALTH_SANDBOX_PREFIX, NEXHEALTH_SANDBOX_SUBDOMAIN, NexHealthSandbox } from '../src/sandbox/nexhealth';
-import { bootApp, createOrg, TestApp, waitForJob } from './helpers/app';
-import { componentsAjv, SchemaNode } from './helpers/openapi-ajv';
-import { buildSandbox, integrationBody, specDatabase } from './helpers/sandbox';
+import { buildOpenApi } from '../../src/bootstrap';
+import { NEXHEALTH_SANDBOX_API_KEY, NEXHEALTH_SANDBOX_PREFIX, NEXHEALTH_SANDBOX_SUBDOMAIN, NexHealthSandbox } from '../../src/sandbox/nexhealth';
+import { bootApp, createOrg, TestApp, waitForJob } from '../helpers/app';
+import { componentsAjv, SchemaNode } from '../helpers/openapi-ajv';
+import { buildSandbox, integrationBody, specDatabase } from '../helpers/sandbox';
 
 const DB = specDatabase('od_spec_openapi');
 const LIST_ROUTES = ['patients', 'providers', 'locations', 'appointments', 'coverages', 'documents', 'balances'];
