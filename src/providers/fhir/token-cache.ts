@@ -1,4 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
+import { tokenRenewals } from '../../common/vendor-metrics';
 import type IORedis from 'ioredis';
 import { Cipher, DecryptionError } from '../../common/crypto';
 import { abortableSleep } from '../common/retry';
@@ -92,7 +93,11 @@ export class FhirTokenCache {
         try {
           const again = await this.readShared(key);
           if (again) return this.remember(key, again);
-          const token = await mint();
+          const token = await mint().catch((error: unknown) => {
+            tokenRenewals.inc({ vendor: 'fhir', outcome: 'failure' });
+            throw error;
+          });
+          tokenRenewals.inc({ vendor: 'fhir', outcome: 'success' });
           const entry: Entry = { accessToken: token.accessToken, expiresAt: token.expiresAt, refreshAt: refreshAt(token) };
           const ttl = Math.max(1, entry.expiresAt - Date.now());
           await this.redis.set(this.tokenKey(key), this.cipher.encryptJson(entry, key), 'PX', ttl);
