@@ -9,6 +9,7 @@ import { AppModule } from './app.module';
 import { loadEnv } from './config/env';
 import { ensureDatabase } from './database/ensure-database';
 import { AllExceptionsFilter } from './common/http-exception.filter';
+import { useOutboundPolicy } from './common/outbound-connect';
 import { requestHygieneMiddleware } from './common/request-hygiene';
 import { requestIdMiddleware } from './common/request-id';
 import { createValidationPipe } from './common/validation';
@@ -38,6 +39,7 @@ export function buildOpenApi(app: INestApplication): OpenAPIObject {
  */
 export async function createApp(options: { logger?: boolean } = {}): Promise<NestExpressApplication> {
   const env = loadEnv();
+  useOutboundPolicy(env.outboundPolicy);
   await ensureDatabase(env.databaseUrl);
   const app = await NestFactory.create<NestExpressApplication>(AppModule, { bufferLogs: true, bodyParser: false, abortOnError: false });
   if (options.logger !== false) app.useLogger(app.get(PinoLogger));

@@ -21,9 +21,19 @@ export class OutboundAddressRefused extends Error {
   }
 }
 
-/** The policy of the current environment (read on each call: cheap, and tests change it between app boots). */
+let configured: OutboundPolicy | null = null;
+
+/**
+ * Sets the process-wide policy (createApp does, from the validated environment). Vendor HTTP
+ * clients are process-wide keep-alive instances outside Nest's injector, so the policy is too.
+ */
+export function useOutboundPolicy(policy: OutboundPolicy): void {
+  configured = policy;
+}
+
+/** The policy set at start-up; the environment's when none was set (a script that never built the app). */
 export function currentPolicy(): OutboundPolicy {
-  return loadEnv().outboundPolicy;
+  return (configured ??= loadEnv().outboundPolicy);
 }
 
 type LookupCallback = (error: NodeJS.ErrnoException | null, address: string | LookupAddress[], family?: number) => void;
