@@ -1,4 +1,5 @@
 import 'reflect-metadata';
+import { allowLoopbackFixtures } from './loopback-fixtures';
 import { randomUUID } from 'node:crypto';
 import { createApp } from '../bootstrap';
 import { loadEnv } from '../config/env';
@@ -27,8 +28,7 @@ function gaps(entries: SandboxRequestEntry[]): number[] {
 
 async function main(): Promise<void> {
   process.env.LOG_LEVEL ??= 'warn';
-  // Sandboxes live on loopback, which the outbound-address policy refuses unless listed.
-  process.env.ALLOWED_PRIVATE_NETWORKS ??= '127.0.0.0/8,::1/128';
+  allowLoopbackFixtures();
   const env = loadEnv();
   const patients = Number(arg('patients', '5000'));
   const database = arg('database', 'od_bench_api');

@@ -1,4 +1,5 @@
 import 'reflect-metadata';
+import { allowLoopbackFixtures } from './loopback-fixtures';
 import { execFileSync, spawn } from 'node:child_process';
 import { Client } from 'pg';
 import { createApp } from '../bootstrap';
@@ -63,8 +64,7 @@ async function timedSync(client: DemoClient, integrationId: string, mode: 'full'
 
 async function main(): Promise<void> {
   process.env.LOG_LEVEL ??= 'warn';
-  // Sandboxes live on loopback, which the outbound-address policy refuses unless listed.
-  process.env.ALLOWED_PRIVATE_NETWORKS ??= '127.0.0.0/8,::1/128';
+  allowLoopbackFixtures();
   const env = loadEnv();
   const patients = Number(arg('patients', '200000'));
   const database = arg('database', 'opendental_sandbox_bench');

@@ -1,4 +1,5 @@
 import 'reflect-metadata';
+import { allowLoopbackFixtures } from './loopback-fixtures';
 import { Queue } from 'bullmq';
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
@@ -86,8 +87,7 @@ async function main(): Promise<void> {
   // API role: the receiver verifies, stores and enqueues; no webhook worker runs in this process.
   process.env.APP_ROLE = 'api';
   // A Redis database of its own, so no other process's worker takes the bench's jobs mid-run.
-  // Sandboxes live on loopback, which the outbound-address policy refuses unless listed.
-  process.env.ALLOWED_PRIVATE_NETWORKS ??= '127.0.0.0/8,::1/128';
+  allowLoopbackFixtures();
   const redis = new URL(process.env.REDIS_URL || loadEnv().redisUrl);
   redis.pathname = `/${redisDb}`;
   process.env.REDIS_URL = redis.toString();

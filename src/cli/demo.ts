@@ -1,4 +1,5 @@
 import 'reflect-metadata';
+import { allowLoopbackFixtures } from './loopback-fixtures';
 import { SingleBar, Presets } from 'cli-progress';
 import { createApp } from '../bootstrap';
 import { loadEnv } from '../config/env';
@@ -51,9 +52,7 @@ async function runSync(client: DemoClient, integrationId: string, mode: 'full' |
 
 async function main(): Promise<void> {
   process.env.LOG_LEVEL ??= 'warn';
-  // The sandboxes and the sandbox MariaDB are on loopback; the outbound-address policy refuses
-  // loopback unless it is listed (docs/security.md).
-  process.env.ALLOWED_PRIVATE_NETWORKS ??= '127.0.0.0/8,::1/128';
+  allowLoopbackFixtures();
   const env = loadEnv();
   const patients = Number(arg('patients', '5000'));
   const database = arg('database', 'opendental_sandbox_demo');

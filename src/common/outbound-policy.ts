@@ -67,6 +67,13 @@ export function canonicalHost(host: string): string | null {
   }
 }
 
+/** The address, with an IPv4-mapped IPv6 form (`::ffff:127.0.0.1`) judged as the IPv4 address it carries; null when not an IP. */
+function parseAddress(text: string): ipaddr.IPv4 | ipaddr.IPv6 | null {
+  if (!ipaddr.isValid(text)) return null;
+  const addr = ipaddr.parse(text);
+  return addr.kind() === 'ipv6' && (addr as ipaddr.IPv6).isIPv4MappedAddress() ? (addr as ipaddr.IPv6).toIPv4Address() : addr;
+}
+
 function inAllowed(addr: ipaddr.IPv4 | ipaddr.IPv6, policy: OutboundPolicy): boolean {
   return policy.allowed.some(([net, bits]) => net.kind() === addr.kind() && addr.match([net, bits] as never));
 }
@@ -77,9 +84,8 @@ function inAllowed(addr: ipaddr.IPv4 | ipaddr.IPv6, policy: OutboundPolicy): boo
  */
 export function checkAddress(ip: string, policy: OutboundPolicy): string | null {
   const text = canonicalHost(ip) ?? ip;
-  if (!ipaddr.isValid(text)) return 'not an IP address';
-  let addr = ipaddr.parse(text);
-  if (addr.kind() === 'ipv6' && (addr as ipaddr.IPv6).isIPv4MappedAddress()) addr = (addr as ipaddr.IPv6).toIPv4Address();
+  const addr = parseAddress(text);
+  if (!addr) return 'not an IP address';
   if (METADATA_ADDRESSES.has(addr.toNormalizedString()) || METADATA_ADDRESSES.has(addr.toString())) return 'cloud metadata address';
   const range = addr.range();
   if (PUBLIC_RANGES.has(range)) return null;
@@ -134,8 +140,6 @@ export function checkUrl(url: string, policy: OutboundPolicy): string | null {
 
 /** True when plain http may be used to this (resolved) address: it is inside ALLOWED_PRIVATE_NETWORKS. */
 export function httpAllowedFor(ip: string, policy: OutboundPolicy): boolean {
-  if (!ipaddr.isValid(ip)) return false;
-  let addr = ipaddr.parse(ip);
-  if (addr.kind() === 'ipv6' && (addr as ipaddr.IPv6).isIPv4MappedAddress()) addr = (addr as ipaddr.IPv6).toIPv4Address();
-  return inAllowed(addr, policy);
+  const addr = parseAddress(ip);
+  return !!addr && inAllowed(addr, policy);
 }

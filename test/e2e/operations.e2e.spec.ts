@@ -1,22 +1,18 @@
-import { bootApp, createOrg, TestApp } from '../helpers/app';
+import { bootAppWith, createOrg, TestApp } from '../helpers/app';
 
 const METRICS_TOKEN = 'metrics-token-for-the-spec-0123';
 
 describe('operations: /metrics and the queue dashboard', () => {
   let t: TestApp;
   let auth: string;
-  const saved = process.env.METRICS_TOKEN;
 
   beforeAll(async () => {
-    process.env.METRICS_TOKEN = METRICS_TOKEN;
-    t = await bootApp();
+    t = await bootAppWith({ METRICS_TOKEN });
     auth = (await createOrg(t, 'Operations Dental')).auth;
   });
 
   afterAll(async () => {
     await t?.close();
-    if (saved === undefined) delete process.env.METRICS_TOKEN;
-    else process.env.METRICS_TOKEN = saved;
   });
 
   it('/metrics needs the metrics token: none or a wrong one is 401, an API key is not enough', async () => {
@@ -69,36 +65,26 @@ describe('operations: /metrics and the queue dashboard', () => {
 
 describe('operations: /metrics without METRICS_TOKEN', () => {
   it('answers 404, so nothing is exposed until an operator opts in', async () => {
-    const saved = process.env.METRICS_TOKEN;
-    delete process.env.METRICS_TOKEN;
-    const t = await bootApp();
+    const t = await bootAppWith({ METRICS_TOKEN: undefined });
     try {
       await t.http.get('/metrics').expect(404);
       await t.http.get('/metrics').set('Authorization', `Bearer ${METRICS_TOKEN}`).expect(404);
     } finally {
       await t.close();
-      if (saved !== undefined) process.env.METRICS_TOKEN = saved;
     }
   });
 });
 
 describe('operations: the queue dashboard in production', () => {
   it('is read-only', async () => {
-    const keys = ['NODE_ENV', 'ADMIN_API_KEY', 'ENCRYPTION_KEY'] as const;
-    const saved = Object.fromEntries(keys.map((k) => [k, process.env[k]]));
     const adminKey = 'production-admin-key-for-the-spec';
-    Object.assign(process.env, { NODE_ENV: 'production', ADMIN_API_KEY: adminKey, ENCRYPTION_KEY: Buffer.alloc(32, 7).toString('base64') });
-    const t = await bootApp();
+    const t = await bootAppWith({ NODE_ENV: 'production', ADMIN_API_KEY: adminKey, ENCRYPTION_KEY: Buffer.alloc(32, 7).toString('base64') });
     try {
       const api = await t.http.get('/admin/queues/api/queues').set('Authorization', `Bearer ${adminKey}`).expect(200);
       expect(api.body.queues).toHaveLength(4);
       expect(api.body.queues.every((q: { readOnlyMode: boolean }) => q.readOnlyMode === true)).toBe(true);
     } finally {
       await t.close();
-      for (const k of keys) {
-        if (saved[k] === undefined) delete process.env[k];
-        else process.env[k] = saved[k];
-      }
     }
   });
 });

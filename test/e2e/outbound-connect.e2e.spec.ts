@@ -1,4 +1,4 @@
-import { bootApp, createOrg, TestApp } from '../helpers/app';
+import { bootAppWith, createOrg, TestApp } from '../helpers/app';
 
 /**
  * Connect-time half of the outbound-address policy: a host NAME passes the configuration check
@@ -8,17 +8,14 @@ import { bootApp, createOrg, TestApp } from '../helpers/app';
 describe('outbound-address policy at connect time (ALLOWED_PRIVATE_NETWORKS unset)', () => {
   let t: TestApp;
   let auth: string;
-  const saved = process.env.ALLOWED_PRIVATE_NETWORKS;
 
   beforeAll(async () => {
-    delete process.env.ALLOWED_PRIVATE_NETWORKS;
-    t = await bootApp();
+    t = await bootAppWith({ ALLOWED_PRIVATE_NETWORKS: undefined });
     auth = (await createOrg(t, 'Rebinding Dental')).auth;
   });
 
   afterAll(async () => {
     await t?.close();
-    if (saved !== undefined) process.env.ALLOWED_PRIVATE_NETWORKS = saved;
   });
 
   it('a database host name that resolves to loopback is refused when connecting, with a clear message and no retry', async () => {

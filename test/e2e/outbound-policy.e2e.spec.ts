@@ -1,27 +1,15 @@
-import { bootApp, createOrg, TestApp } from '../helpers/app';
+import { bootAppWith, createOrg, TestApp } from '../helpers/app';
 
 const DB_CONFIG = { port: 3306, database: 'od_spec_outbound', username: 'reader', timeZone: 'America/Chicago' };
 const API_CREDENTIALS = { developerKey: 'dev-key-outbound', customerKey: 'customer-key-outbound' };
 
-/** Boots the app with the given env overrides and ALLOWED_PRIVATE_NETWORKS unset, restoring everything afterwards. */
+/** Runs `run` on an app booted with `overrides` and ALLOWED_PRIVATE_NETWORKS unset. */
 async function withEnv<T>(overrides: Record<string, string | undefined>, run: (t: TestApp, auth: string) => Promise<T>): Promise<T> {
-  const keys = ['ALLOWED_PRIVATE_NETWORKS', ...Object.keys(overrides)];
-  const saved = Object.fromEntries(keys.map((k) => [k, process.env[k]]));
-  delete process.env.ALLOWED_PRIVATE_NETWORKS;
-  for (const [k, v] of Object.entries(overrides)) {
-    if (v === undefined) delete process.env[k];
-    else process.env[k] = v;
-  }
-  const t = await bootApp();
+  const t = await bootAppWith({ ALLOWED_PRIVATE_NETWORKS: undefined, ...overrides });
   try {
-    const auth = (await createOrg(t, 'Outbound Dental')).auth;
-    return await run(t, auth);
+    return await run(t, (await createOrg(t, 'Outbound Dental')).auth);
   } finally {
     await t.close();
-    for (const k of keys) {
-      if (saved[k] === undefined) delete process.env[k];
-      else process.env[k] = saved[k];
-    }
   }
 }
 

@@ -1,24 +1,10 @@
 import { Client } from 'pg';
-import { bootApp, createOrg, TestApp, waitForJob } from '../helpers/app';
+import { bootAppWith, createOrg, TestApp, waitForJob } from '../helpers/app';
 import { startOwnRedis, OwnRedis } from '../helpers/redis-server';
 import { buildSandbox, integrationBody, specDatabase } from '../helpers/sandbox';
 
 const DB = specDatabase('od_spec_redis_loss');
 const PATIENTS = 60;
-
-/** Boots an app with `APP_ROLE` and `REDIS_URL` set for it, restoring the environment right after boot. */
-async function bootWith(env: Record<string, string>): Promise<TestApp> {
-  const saved = Object.fromEntries(Object.keys(env).map((k) => [k, process.env[k]]));
-  Object.assign(process.env, env);
-  try {
-    return await bootApp();
-  } finally {
-    for (const [k, v] of Object.entries(saved)) {
-      if (v === undefined) delete process.env[k];
-      else process.env[k] = v;
-    }
-  }
-}
 
 describe('Redis losing its state: queued sync jobs are enqueued again from Postgres', () => {
   let redis: OwnRedis;
@@ -37,7 +23,7 @@ describe('Redis losing its state: queued sync jobs are enqueued again from Postg
 
   it('a job queued before Redis restarts empty runs once a worker starts, and stores every record once', async () => {
     // An API-only node takes the request and enqueues; no worker runs yet.
-    const api = await bootWith({ APP_ROLE: 'api', REDIS_URL: redis.url });
+    const api = await bootAppWith({ APP_ROLE: 'api', REDIS_URL: redis.url });
     apps.push(api);
     const org = await createOrg(api, 'Redis Loss Dental');
     const integrationId = (await api.http.post('/api/v1/integrations').set('Authorization', org.auth).send(integrationBody(sandbox)).expect(201)).body.id;
@@ -52,7 +38,7 @@ describe('Redis losing its state: queued sync jobs are enqueued again from Postg
     expect(blocked.status).toBe(409);
 
     // …until a worker node starts: its reconciler finds the job missing from BullMQ and enqueues it again.
-    const worker = await bootWith({ APP_ROLE: 'worker', REDIS_URL: redis.url });
+    const worker = await bootAppWith({ APP_ROLE: 'worker', REDIS_URL: redis.url });
     apps.push(worker);
     const done = await waitForJob(api, org.auth, job.id, 60_000);
     expect(done.status).toBe('succeeded');

@@ -35,3 +35,24 @@ export async function waitForJob(t: TestApp, auth: string, jobId: string, timeou
     await new Promise((r) => setTimeout(r, 100));
   }
 }
+
+/**
+ * Boots the app with `env` applied for its start-up (`undefined` = unset), then restores the
+ * process environment: the app keeps what it read at boot (config, outbound policy), and the
+ * next spec or app sees the environment as it was.
+ */
+export async function bootAppWith(env: Record<string, string | undefined>): Promise<TestApp> {
+  const saved = Object.fromEntries(Object.keys(env).map((k) => [k, process.env[k]]));
+  const apply = (values: Record<string, string | undefined>) => {
+    for (const [k, v] of Object.entries(values)) {
+      if (v === undefined) delete process.env[k];
+      else process.env[k] = v;
+    }
+  };
+  apply(env);
+  try {
+    return await bootApp();
+  } finally {
+    apply(saved);
+  }
+}
