@@ -3,7 +3,7 @@ import { APP_ENV } from '../../config/config.module';
 import type { AppEnv } from '../../config/env';
 import { InjectRepository } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
-import { DataSource, Repository } from 'typeorm';
+import { DataSource, EntityManager, Repository } from 'typeorm';
 import { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
 import { validateCronExpression } from 'cron';
 import { FieldError } from '../../common/validation';
@@ -163,6 +163,8 @@ export class IntegrationsService {
     if (input) Object.assign(patch, this.credentialColumns(integration, input));
     await this.dataSource.transaction(async (manager) => {
       await manager.getRepository(Integration).update({ id, organizationId: actor.organizationId }, patch as QueryDeepPartialEntity<Integration>);
+      // A new SLA (or enabling again) shows in the stored status at once, not at the next health check.
+      if (patch.freshnessSlaMinutes !== undefined || patch.enabled !== undefined) await this.refreshStalenessForSystem(id, manager);
       const changed = Object.keys(patch).filter((k) => !CREDENTIAL_COLUMNS.has(k));
       if (changed.length) {
         await this.audit.record({
@@ -324,22 +326,24 @@ export class IntegrationsService {
 
   /**
    * Stores `stale` / back to `healthy` from the freshness SLA alone, in one UPDATE (no vendor
-   * call) across organizations, for system work. `unhealthy` (a failed test) is left alone.
+   * call), across organizations for system work or for the one integration `id`. `unhealthy` (a
+   * failed test) is left alone; a `stale` integration whose SLA was removed is `healthy` again.
    * Returns how many integrations changed.
    */
-  async refreshStalenessForSystem(): Promise<number> {
-    const changed: unknown[] = await this.repo.query(`
+  async refreshStalenessForSystem(id?: string, manager?: EntityManager): Promise<number> {
+    const changed: unknown[] = await (manager ?? this.repo.manager).query(`
       WITH s AS (
-        SELECT id, CASE WHEN COALESCE(last_synced_at, created_at) < now() - make_interval(mins => freshness_sla_minutes)
+        SELECT id, CASE WHEN freshness_sla_minutes IS NOT NULL
+                         AND COALESCE(last_synced_at, created_at) < now() - make_interval(mins => freshness_sla_minutes)
                         THEN 'stale' ELSE 'healthy' END AS status
           FROM integrations
-         WHERE enabled AND freshness_sla_minutes IS NOT NULL AND health_status IN ('healthy', 'stale'))
+         WHERE enabled AND health_status IN ('healthy', 'stale') AND ($1::uuid IS NULL OR id = $1::uuid))
       UPDATE integrations i
          SET health_status = s.status,
              last_error = CASE WHEN s.status = 'stale'
                THEN 'No successful sync within the freshness SLA of ' || i.freshness_sla_minutes || ' minutes' ELSE NULL END
         FROM s WHERE i.id = s.id AND i.health_status <> s.status
-      RETURNING i.id`);
+      RETURNING i.id`, [id ?? null]);
     return changed.length;
   }
 }
