@@ -10,7 +10,7 @@ import {
 } from '../../src/sandbox/nexhealth';
 
 /** The Redis database these specs share with the OpenDental API specs (db 7); keys are prefixed per spec and removed. */
-export const TEST_REDIS_URL = 'redis://127.0.0.1:6379/7';
+export const TEST_REDIS_URL = process.env.SANDBOX_REDIS_URL ?? 'redis://127.0.0.1:6379/7';
 
 /** The simulated NexHealth API mounted alone in a small Nest app on a free loopback port. */
 export interface NexSandbox {

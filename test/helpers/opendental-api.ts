@@ -8,9 +8,9 @@ import { OpenDentalApiAdapter, OpenDentalApiAdapterOptions } from '../../src/pro
 import { buildOpenDentalSandbox } from '../../src/sandbox/opendental-db';
 import { OpenDentalApiSandbox, OpenDentalApiSandboxModule, SANDBOX_API_PREFIX, SANDBOX_DEVELOPER_KEY } from '../../src/sandbox/opendental-api';
 
-/** MariaDB of the machine, and the Redis database these specs own (db 7). */
+/** MariaDB of the machine, and the Redis database these specs own (db 7, or SANDBOX_REDIS_URL). */
 export const MYSQL_URL = process.env.SANDBOX_MYSQL_URL ?? 'mysql://root@127.0.0.1:3306';
-export const TEST_REDIS_URL = 'redis://127.0.0.1:6379/7';
+export const TEST_REDIS_URL = process.env.SANDBOX_REDIS_URL ?? 'redis://127.0.0.1:6379/7';
 
 /** The simulated OpenDental API, mounted alone in a small Nest app listening on a free loopback port. */
 export interface ApiSandbox {
