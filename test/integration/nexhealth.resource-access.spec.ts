@@ -16,7 +16,7 @@ import { dropKeys, makeNexAdapter, nexContext, readAll, TEST_REDIS_URL } from '.
  */
 const PREFIX = `spec-nex-access-${process.pid}`;
 /** Path fragment → status the front answers instead of the sandbox. */
-const refusals = new Map<string, 403 | 404>();
+const refusals = new Map<string, number>();
 
 let close: () => Promise<void>;
 let redis: IORedis;
@@ -59,6 +59,13 @@ it('a 404 on a patient\'s documents fails the documents read with RESOURCE_NOT_F
   refusals.set('/documents', 404);
   const error = await readAll(adapter, ctx, 'documents').catch((e: unknown) => e);
   expect(error).toMatchObject({ code: ProviderExceptionCode.RESOURCE_NOT_FOUND, message: 'NexHealth does not offer GET /patients/{id}/documents here (404)' });
+});
+
+it.each([400, 422, 409])('a %i whose body names a patient gives a message with the call and status, never NexHealth\'s text', async (status) => {
+  refusals.set('/patients', status);
+  const error = await readAll(adapter, ctx, 'patients').catch((e: unknown) => e);
+  expect(error).toMatchObject({ temporary: false, message: `NexHealth refused GET /patients (${status})` });
+  expect(JSON.stringify(error)).not.toMatch(/Jane Roe|no access/);
 });
 
 it('probeResources: every resource readable on the plain sandbox; refused paths make their resource unreadable', async () => {

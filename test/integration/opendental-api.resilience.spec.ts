@@ -200,3 +200,20 @@ describe('a write whose answer is lost is never sent twice', () => {
     expect(api.sandbox.requests(key).filter((r) => r.method === 'POST').map((r) => r.status)).toEqual([429, 201]);
   });
 });
+
+describe("OpenDental's own error text is never echoed", () => {
+  // An error body can repeat what was sent (names, birth dates): messages name the vendor, the call and the status only.
+  const CANARY = 'Canary Jane Doe born 1961-07-04';
+  it.each([400, 404, 409])('a %i whose body carries PHI gives a message without it', async (status) => {
+    const key = await customer();
+    api.sandbox.injectFaults(key, { status, body: `Patient ${CANARY} is not valid`, count: 1 });
+    const error = await worker().getAppointment(apiContext(api.baseUrl, key), 7).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(OpenDentalApiException);
+    const { message, vendorStatus } = error as OpenDentalApiException;
+    expect(vendorStatus).toBe(status);
+    expect(message).toMatch(/^OpenDental .*GET \/appointments\/\{?\d*\}?.*\(\d{3}\)$/);
+    expect(message).toContain(`(${status})`);
+    expect(message).not.toContain('Canary');
+    expect(JSON.stringify(error)).not.toContain('Canary');
+  });
+});

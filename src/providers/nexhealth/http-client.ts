@@ -61,13 +61,6 @@ function queryString(query: QueryParams): string {
   return parts.length ? `?${parts.join('&')}` : '';
 }
 
-/** NexHealth's `error[]` (or description) on one line, at most 200 characters. */
-function vendorText(data: unknown): string {
-  const body = data as { error?: unknown; description?: unknown } | null;
-  const text = Array.isArray(body?.error) && body.error.length ? body.error.join('; ') : typeof body?.description === 'string' ? body.description : '';
-  return text.replace(/\s+/g, ' ').trim().slice(0, 200);
-}
-
 type Outcome = { retry: boolean; error: ProviderException; retryAfterMs?: number };
 
 /**
@@ -90,9 +83,10 @@ export class NexHealthRefusal extends ProviderException {
  *   rate-limit windows, shared by every worker through Redis (rate-limits.ts);
  * - 429 (Retry-After honoured, else 1 s), 5xx, timeouts and resets are retried with full-jitter
  *   backoff; when attempts run out the error is temporary (RATE_LIMITED / CONNECTION_FAILED);
- * - 404 → NOT_FOUND, 400/422 → permanent BAD_REQUEST with NexHealth's message, 403 → permanent
+ * - 404 → NOT_FOUND, 400/422 → permanent BAD_REQUEST, 403 → permanent
  *   AUTHENTICATION_FAILED (no access to the subdomain/location), other 4xx → permanent VENDOR_ERROR.
- * Messages name the method and path, never the query string (it can hold names or dates of birth).
+ * Messages name the vendor, the method and path and the status: never the query string (it can hold
+ * names or dates of birth), never NexHealth's own error text (it can echo what was sent).
  */
 export class NexHealthClient {
   constructor(
@@ -176,17 +170,16 @@ export class NexHealthClient {
 
   private classify(what: string, response: AxiosResponse): Outcome {
     const status = response.status;
-    const message = vendorText(response.data);
     if (status === 429) {
       const retryAfterMs = parseRetryAfter(response.headers['retry-after']) ?? 1000;
       return { retry: true, retryAfterMs, error: new ProviderException(ProviderExceptionCode.RATE_LIMITED, `NexHealth rate-limited ${what} (429)`, { retryAfterMs }) };
     }
     if (status >= 500) return { retry: true, error: new ProviderException(ProviderExceptionCode.CONNECTION_FAILED, `NexHealth answered ${status} to ${what}`, { temporary: true }) };
     if (status === 401) return { retry: false, error: new ProviderException(ProviderExceptionCode.AUTHENTICATION_FAILED, `Authentication failed: NexHealth refused a fresh token (${what})`, { temporary: false }) };
-    if (status === 403) return { retry: false, error: new NexHealthRefusal(ProviderExceptionCode.AUTHENTICATION_FAILED, `NexHealth denied access to ${what} (403): ${message}`, 403, what) };
-    if (status === 404) return { retry: false, error: new NexHealthRefusal(ProviderExceptionCode.NOT_FOUND, `NexHealth: ${message || 'not found'} (${what})`, 404, what) };
-    if (status === 400 || status === 422) return { retry: false, error: new ProviderException(ProviderExceptionCode.BAD_REQUEST, `NexHealth refused ${what}: ${message}`, { temporary: false }) };
-    return { retry: false, error: new ProviderException(ProviderExceptionCode.VENDOR_ERROR, `NexHealth refused ${what} (${status}): ${message}`, { temporary: false }) };
+    if (status === 403) return { retry: false, error: new NexHealthRefusal(ProviderExceptionCode.AUTHENTICATION_FAILED, `NexHealth denied access to ${what} (403)`, 403, what) };
+    if (status === 404) return { retry: false, error: new NexHealthRefusal(ProviderExceptionCode.NOT_FOUND, `NexHealth found nothing for ${what} (404)`, 404, what) };
+    if (status === 400 || status === 422) return { retry: false, error: new ProviderException(ProviderExceptionCode.BAD_REQUEST, `NexHealth refused ${what} (${status})`, { temporary: false }) };
+    return { retry: false, error: new ProviderException(ProviderExceptionCode.VENDOR_ERROR, `NexHealth refused ${what} (${status})`, { temporary: false }) };
   }
 
   private networkOutcome(what: string, code: string): Outcome {

@@ -114,12 +114,12 @@ export class OpenDentalApiClient {
       return { retry: idempotent, error };
     }
     if (status === 400 && isTransient400(vendorMessage)) {
-      return { retry: true, error: new OpenDentalApiException(ProviderExceptionCode.CONNECTION_FAILED, `OpenDental could not reach the office for ${what}: ${vendorMessage}`, { ...base, temporary: true }) };
+      return { retry: true, error: new OpenDentalApiException(ProviderExceptionCode.CONNECTION_FAILED, `OpenDental could not reach the office for ${what} (400, eConnector)`, { ...base, temporary: true }) };
     }
-    if (status === 404) return { retry: false, error: new OpenDentalApiException(ProviderExceptionCode.NOT_FOUND, `OpenDental: ${vendorMessage || 'not found'} (${what})`, base) };
+    if (status === 404) return { retry: false, error: new OpenDentalApiException(ProviderExceptionCode.NOT_FOUND, `OpenDental found nothing for ${what} (404)`, base) };
     if (status === 410) return { retry: false, error: new OpenDentalApiException(ProviderExceptionCode.UNSUPPORTED, `OpenDental no longer supports ${what} (410)`, base) };
-    if (status === 400) return { retry: false, error: new OpenDentalApiException(ProviderExceptionCode.BAD_REQUEST, `OpenDental refused ${what}: ${vendorMessage}`, { ...base, temporary: false }) };
-    return { retry: false, error: new OpenDentalApiException(ProviderExceptionCode.VENDOR_ERROR, `OpenDental refused ${what} (${status}): ${vendorMessage}`, { ...base, temporary: false }) };
+    if (status === 400) return { retry: false, error: new OpenDentalApiException(ProviderExceptionCode.BAD_REQUEST, `OpenDental refused ${what} (400)`, { ...base, temporary: false }) };
+    return { retry: false, error: new OpenDentalApiException(ProviderExceptionCode.VENDOR_ERROR, `OpenDental refused ${what} (${status})`, { ...base, temporary: false }) };
   }
 
   private classifyNetwork(what: string, code: string, idempotent: boolean): Outcome {

@@ -2,7 +2,8 @@ import { ProviderException, ProviderExceptionCode } from '../provider.exception'
 
 /**
  * A vendor failure with what the HTTP exchange said: `request` (method and path), `vendorStatus` (OpenDental's status, when
- * it answered), `vendorMessage` (its explanation, which names fields, at most 200 characters),
+ * it answered), `vendorMessage` (its explanation, at most 200 characters: for the adapter's own
+ * decisions only, never put in `message`, a response or a log line, since it can echo PHI sent),
  * and `outcomeUnknown` for a write that may or may not have been applied (timeout, 5xx, reset
  * after the request was sent): the caller must look before writing again.
  */
@@ -15,14 +16,15 @@ export class OpenDentalApiException extends ProviderException {
     super(code, message, options);
     this.request = options.request;
     this.vendorStatus = options.vendorStatus;
-    this.vendorMessage = options.vendorMessage;
+    // Not enumerable: a serialised or logged exception never carries OpenDental's text.
+    Object.defineProperty(this, 'vendorMessage', { value: options.vendorMessage, enumerable: false });
     this.outcomeUnknown = options.outcomeUnknown ?? false;
   }
 
   /** Method and path of the failed request (`GET /patplans`), never its query string. */
   readonly request?: string;
   readonly vendorStatus?: number;
-  readonly vendorMessage?: string;
+  declare readonly vendorMessage?: string;
   readonly outcomeUnknown: boolean;
 }
 
