@@ -47,9 +47,10 @@ export async function createApp(options: { logger?: boolean } = {}): Promise<Nes
   app.use(requestIdMiddleware);
   app.use(httpMetricsMiddleware(app.get(MetricsService)));
   app.use(helmet({ contentSecurityPolicy: false }));
-  // Webhooks are verified over their exact bytes: a raw parser (1 MB → 413 before any HMAC
-  // work) takes every body under /api/v1/webhooks/, and the JSON parser skips the read body.
-  app.useBodyParser('raw', { type: (req: IncomingMessage) => isWebhookPath(req.url), limit: WEBHOOK_BODY_LIMIT_BYTES });
+  // Webhooks are verified over their exact bytes as received: a raw parser (1 MB → 413 before
+  // any HMAC work; a Content-Encoding other than identity → 415, never inflated) takes every
+  // body under /api/v1/webhooks/ in any casing, and the JSON parser skips the read body.
+  app.useBodyParser('raw', { type: (req: IncomingMessage) => isWebhookPath(req.url), limit: WEBHOOK_BODY_LIMIT_BYTES, inflate: false });
   app.useBodyParser('json', { limit: '1mb' });
   app.use(requestHygieneMiddleware);
   mountQueueDashboard(app, env);

@@ -58,7 +58,8 @@ export class AllExceptionsFilter implements ExceptionFilter {
     const status = (exception as { status?: number; type?: string })?.status;
     if (typeof status === 'number' && status >= 400 && status < 500) {
       const type = (exception as { type?: string }).type;
-      const message = type === 'entity.too.large' ? 'Request body too large' : type === 'entity.parse.failed' ? 'Malformed JSON body' : reason(status);
+      const message = type === 'entity.too.large' ? 'Request body too large' : type === 'entity.parse.failed' ? 'Malformed JSON body'
+        : type === 'encoding.unsupported' ? 'Content-Encoding is not accepted here: send the body as is (identity)' : reason(status);
       return { statusCode: status, error: reason(status), message };
     }
     return { statusCode: 500, error: 'Internal Server Error', message: 'Internal server error' };

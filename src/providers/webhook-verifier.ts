@@ -58,9 +58,20 @@ export function bytesEqual(a: Buffer, b: Buffer): boolean {
   return a.length === b.length && timingSafeEqual(a, b);
 }
 
+/** Longest delivery id the hub stores (`webhook_deliveries.delivery_id`). */
+export const DELIVERY_ID_MAX = 255;
+
+/** Rejection reason a verifier gives for a delivery id longer than {@link DELIVERY_ID_MAX}: the receiver answers 400, not 401. */
+export const DELIVERY_ID_TOO_LONG = 'delivery_id_too_long';
+
 /** A delivery id we store: 1–255 visible ASCII characters. */
 export function validDeliveryId(id: string | null): boolean {
   return id !== null && /^[\x21-\x7e]{1,255}$/.test(id);
+}
+
+/** True when a delivery id header is present but longer than the hub stores (checked before any signature work). */
+export function deliveryIdTooLong(id: string | null): boolean {
+  return id !== null && id.length > DELIVERY_ID_MAX;
 }
 
 export const reject = (reason: string): VerifyResult => ({ ok: false, reason });

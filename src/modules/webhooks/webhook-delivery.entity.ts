@@ -1,7 +1,8 @@
 import { Column, Entity, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
 
-export type WebhookDeliveryStatus = 'pending' | 'processing' | 'succeeded' | 'failed';
-export const WEBHOOK_DELIVERY_STATUSES: WebhookDeliveryStatus[] = ['pending', 'processing', 'succeeded', 'failed'];
+/** `held`: stored for a disabled integration, processed once it is enabled again (WebhookHoldsService). */
+export type WebhookDeliveryStatus = 'pending' | 'processing' | 'succeeded' | 'failed' | 'held';
+export const WEBHOOK_DELIVERY_STATUSES: WebhookDeliveryStatus[] = ['pending', 'processing', 'succeeded', 'failed', 'held'];
 
 /**
  * One accepted delivery. The payload is PHI: stored encrypted, bound to the row id; the queue job

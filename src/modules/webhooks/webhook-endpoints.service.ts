@@ -131,7 +131,7 @@ export class WebhookEndpointsService {
       if (made) await this.unregister(integration.id, actor.organizationId, made).catch(() => undefined);
       throw error;
     }
-    this.receiver.forget(integration.id);
+    await this.receiver.forget(integration.id);
     return { endpoint: await this.get(actor.organizationId, id), secret };
   }
 
@@ -204,7 +204,7 @@ export class WebhookEndpointsService {
         requestId: actor.requestId, details: { integrationId: endpoint.integrationId },
       }, manager);
     });
-    this.receiver.forget(endpoint.integrationId);
+    await this.receiver.forget(endpoint.integrationId);
   }
 
   /**
@@ -235,7 +235,7 @@ export class WebhookEndpointsService {
         requestId: actor.requestId, details: { integrationId: endpoint.integrationId, previousSecretExpiresAt: expires.toISOString() },
       }, manager);
     });
-    this.receiver.forget(endpoint.integrationId);
+    await this.receiver.forget(endpoint.integrationId);
     return { endpoint: await this.get(actor.organizationId, id), secret };
   }
 

@@ -12,9 +12,10 @@ import { RecordWriter } from '../records/record-writer';
 import { WebhookCrypto } from './webhook-crypto';
 import { WebhookDelivery } from './webhook-delivery.entity';
 import { WebhookEndpoint } from './webhook-endpoint.entity';
+import { WebhookHoldsService } from './webhook-holds.service';
 
 /** What one processing attempt did. `retry` = a temporary failure the queue should retry. */
-export type ProcessOutcome = { status: 'skipped' | 'succeeded'; changed: number } | { status: 'failed' | 'retry'; code: string };
+export type ProcessOutcome = { status: 'skipped' | 'succeeded' | 'held'; changed: number } | { status: 'failed' | 'retry'; code: string };
 
 /**
  * Processes one stored delivery: claims it (`pending` → `processing`, so a duplicate job is a
@@ -22,6 +23,7 @@ export type ProcessOutcome = { status: 'skipped' | 'succeeded'; changed: number 
  * current records from the vendor (`fetchRecords`) and upserts them with the RecordWriter in
  * one transaction, patients before the records that point at them. Temporary vendor failures
  * go back to `pending` for the queue's backoff unless it is the last attempt; the rest end `failed`.
+ * A delivery of a disabled integration is `held` instead (see WebhookHoldsService).
  */
 @Injectable()
 export class WebhookProcessorService {
@@ -33,9 +35,12 @@ export class WebhookProcessorService {
     private readonly writer: RecordWriter,
     private readonly crypto: WebhookCrypto,
     private readonly audit: AuditService,
+    private readonly holds: WebhookHoldsService,
   ) {}
 
   async process(deliveryRowId: string, lastAttempt: boolean): Promise<ProcessOutcome> {
+    // A disabled integration must not call its vendor: the delivery waits, `held`, until it is enabled.
+    if (await this.holds.holdIfDisabled(deliveryRowId)) return { status: 'held', changed: 0 };
     const claimed = await this.deliveries.query(
       `UPDATE webhook_deliveries SET status = 'processing', attempts = attempts + 1, updated_at = now()
         WHERE id = $1 AND (status = 'pending' OR (status = 'processing' AND updated_at < now() - interval '5 minutes')) RETURNING id`, [deliveryRowId],

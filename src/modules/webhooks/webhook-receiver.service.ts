@@ -3,7 +3,7 @@ import { InjectRepository } from '@nestjs/typeorm';
 import { Queue } from 'bullmq';
 import { createHash, randomUUID } from 'node:crypto';
 import { Repository } from 'typeorm';
-import { WebhookSchemeDefinition } from '../../providers/webhook-verifier';
+import { DELIVERY_ID_MAX, DELIVERY_ID_TOO_LONG, deliveryIdTooLong, WebhookSchemeDefinition } from '../../providers/webhook-verifier';
 import { WebhookJobData } from '../../queue/queue.constants';
 import { WEBHOOK_QUEUE } from '../../queue/queue.module';
 import { IntegrationsService } from '../integrations/integrations.service';
@@ -14,21 +14,29 @@ import { WebhookException } from './webhook.exception';
 import { MetricsService } from '../operations/metrics.service';
 import { WebhookRequest } from './verifiers';
 import { WebhookSchemesService } from './webhook-schemes.service';
+import { WebhookConfigBroadcast } from './webhook-config-broadcast';
 
 /** Largest accepted body: the raw parser answers 413 above it, before any HMAC work (see bootstrap.ts). */
 export const WEBHOOK_BODY_LIMIT_BYTES = 1024 * 1024;
 
-/** True for the receiver's path (`/api/v1/webhooks/...`), whose body must stay raw bytes. */
-export function isWebhookPath(url: string | undefined): boolean {
-  return (url ?? '').startsWith('/api/v1/webhooks/');
-}
+const WEBHOOK_PATH = '/api/v1/webhooks/';
 
 /**
- * How long a process keeps an integration's webhook configuration (ms). Changes made through
- * this process apply at once (see {@link WebhookReceiverService.forget}); another API node sees
- * them within this time: a rotated secret's predecessor verifies anyway during its grace
- * period, and a delivery for a configuration deleted meanwhile is refused when its INSERT finds
- * no configuration. Saves one Postgres round trip per delivery.
+ * True for the receiver's path (`/api/v1/webhooks/...`), whose body must stay raw bytes. Compared
+ * without case, as Express routes: `/API/V1/Webhooks/…` reaches the receiver too, and must not
+ * reach it with its body parsed away (it would then verify an empty body).
+ */
+export function isWebhookPath(url: string | undefined): boolean {
+  return (url ?? '').slice(0, WEBHOOK_PATH.length).toLowerCase() === WEBHOOK_PATH;
+}
+
+
+
+/**
+ * How long a process keeps an integration's webhook configuration (ms). A change made on any
+ * node reaches every node's cache at once over Redis pub/sub (see {@link WebhookConfigBroadcast});
+ * this lifetime only bounds a lost message. A delivery for a configuration deleted meanwhile is
+ * refused when its INSERT finds no configuration. Saves one Postgres round trip per delivery.
  */
 const ENDPOINT_CACHE_MS = 5_000;
 const ENDPOINT_CACHE_MAX = 10_000;
@@ -77,13 +85,21 @@ export class WebhookReceiverService {
     private readonly crypto: WebhookCrypto,
     private readonly schemes: WebhookSchemesService,
     private readonly metrics: MetricsService,
+    private readonly broadcast: WebhookConfigBroadcast,
   ) {
     this.enqueuer = new DeliveryEnqueuer(queue);
+    broadcast.onChange((integrationId) => this.cache.delete(integrationId));
+    // Disabled, re-enabled or deleted: every node reloads the configuration with the integration.
+    integrations.onChange(async ({ integrationId }) => this.forget(integrationId));
   }
 
-  /** Drops this process's cached configuration of an integration (after create, rotate, delete). */
-  forget(integrationId: string): void {
+  /**
+   * Drops the cached configuration of an integration (after create, rotate, delete) here at once
+   * and on every other node through {@link WebhookConfigBroadcast}.
+   */
+  async forget(integrationId: string): Promise<void> {
     this.cache.delete(integrationId);
+    await this.broadcast.announce(integrationId);
   }
 
   /**
@@ -116,9 +132,18 @@ export class WebhookReceiverService {
     const result = definition.verifier.verify(request, {
       secrets, signatureHeader: endpoint.signatureHeader, deliveryIdHeader: endpoint.deliveryIdHeader,
     });
+    if (!result.ok && result.reason === DELIVERY_ID_TOO_LONG) {
+      this.metrics.webhookDeliveries.inc({ outcome: 'rejected', reason: DELIVERY_ID_TOO_LONG });
+      throw WebhookException.deliveryIdTooLong(DELIVERY_ID_MAX);
+    }
     if (!result.ok) {
       this.logger.warn({ integrationId, scheme, reason: result.reason }, 'webhook rejected');
       throw this.rejected(typeof result.reason === 'string' && /^[a-z_]{1,40}$/.test(result.reason) ? result.reason : 'bad_signature');
+    }
+    // A vendor's own verifier may hand back a longer id without checking: still a 400, never a failed INSERT.
+    if (deliveryIdTooLong(result.deliveryId)) {
+      this.metrics.webhookDeliveries.inc({ outcome: 'rejected', reason: DELIVERY_ID_TOO_LONG });
+      throw WebhookException.deliveryIdTooLong(DELIVERY_ID_MAX);
     }
     const deliveryId = result.deliveryId ?? `sha256:${createHash('sha256').update(request.body).digest('hex')}`;
     const id = randomUUID();
@@ -133,7 +158,7 @@ export class WebhookReceiverService {
       // The configuration was deleted since it was cached: refused like any unknown one.
       const failure = error as { code?: string; driverError?: { code?: string } };
       if ((failure.driverError?.code ?? failure.code) !== FOREIGN_KEY_VIOLATION) throw error;
-      this.forget(integrationId);
+      await this.forget(integrationId);
       throw this.rejected('unknown_integration');
     }
     if (inserted.length) {

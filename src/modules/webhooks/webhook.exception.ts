@@ -9,6 +9,8 @@ export enum WebhookExceptionCode {
   INVALID_CONFIG = 'WEBHOOK_INVALID_CONFIG',
   ALREADY_CONFIGURED = 'WEBHOOK_ALREADY_CONFIGURED',
   NOT_RETRYABLE = 'WEBHOOK_NOT_RETRYABLE',
+  /** A signed delivery whose delivery id header is longer than the hub stores. */
+  DELIVERY_ID_TOO_LONG = 'WEBHOOK_DELIVERY_ID_TOO_LONG',
 }
 
 const STATUS: Record<WebhookExceptionCode, number> = {
@@ -19,6 +21,7 @@ const STATUS: Record<WebhookExceptionCode, number> = {
   WEBHOOK_INVALID_CONFIG: 400,
   WEBHOOK_ALREADY_CONFIGURED: 409,
   WEBHOOK_NOT_RETRYABLE: 409,
+  WEBHOOK_DELIVERY_ID_TOO_LONG: 400,
 };
 
 /** Webhook failures with their HTTP status. */
@@ -29,5 +32,10 @@ export class WebhookException extends DomainException<WebhookExceptionCode> {
 
   static unauthorized(): WebhookException {
     return new WebhookException(WebhookExceptionCode.UNAUTHORIZED, 'Webhook signature verification failed');
+  }
+
+  /** 400: the signature held, but the delivery id is longer than `max` characters; nothing stored. */
+  static deliveryIdTooLong(max: number): WebhookException {
+    return new WebhookException(WebhookExceptionCode.DELIVERY_ID_TOO_LONG, `The delivery id header is longer than ${max} characters`);
   }
 }

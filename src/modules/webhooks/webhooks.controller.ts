@@ -1,5 +1,5 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiAcceptedResponse, ApiBearerAuth, ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { actorOf, Auth, OrgAuth } from '../organizations/auth.context';
 import {
   WebhookCreateDto, WebhookDeliveryPageDto, WebhookDeliveryQueryDto, WebhookDeliveryResponseDto, WebhookResponseDto, WebhookRotateDto,
@@ -75,7 +75,7 @@ export class WebhooksController {
   @Post('deliveries/:deliveryId/retry')
   @HttpCode(202)
   @ApiOperation({ summary: 'Replay a failed (or processed) delivery on the webhook-processing queue' })
-  @ApiOkResponse({ type: WebhookDeliveryResponseDto })
+  @ApiAcceptedResponse({ type: WebhookDeliveryResponseDto, description: 'Queued again.' })
   async retry(@Param('deliveryId', ParseUUIDPipe) deliveryId: string, @Auth() auth: OrgAuth): Promise<WebhookDeliveryResponseDto> {
     return deliveryDto(await this.service.retry(auth.organizationId, deliveryId, { organizationId: auth.organizationId, actorId: actorOf(auth), requestId: auth.requestId }));
   }

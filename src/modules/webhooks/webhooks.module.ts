@@ -7,7 +7,9 @@ import { AutoSyncController } from './auto-sync.controller';
 import { WebhookCrypto } from './webhook-crypto';
 import { WebhookDelivery } from './webhook-delivery.entity';
 import { WebhookEndpoint } from './webhook-endpoint.entity';
+import { WebhookConfigBroadcast } from './webhook-config-broadcast';
 import { WebhookEndpointsService } from './webhook-endpoints.service';
+import { WebhookHoldsService } from './webhook-holds.service';
 import { WebhookProcessorService } from './webhook-processor.service';
 import { WebhookReceiverController } from './webhook-receiver.controller';
 import { WebhookReceiverService } from './webhook-receiver.service';
@@ -19,6 +21,6 @@ import { WebhooksWorker } from './webhooks.worker';
 @Module({
   imports: [TypeOrmModule.forFeature([WebhookEndpoint, WebhookDelivery]), IntegrationsModule, RecordsModule, AuditModule],
   controllers: [WebhooksController, AutoSyncController, WebhookReceiverController],
-  providers: [WebhookCrypto, WebhookSchemesService, WebhookEndpointsService, WebhookReceiverService, WebhookProcessorService, WebhooksWorker],
+  providers: [WebhookCrypto, WebhookConfigBroadcast, WebhookSchemesService, WebhookEndpointsService, WebhookReceiverService, WebhookProcessorService, WebhookHoldsService, WebhooksWorker],
 })
 export class WebhooksModule {}

@@ -1,5 +1,5 @@
 import { createHmac } from 'node:crypto';
-import { bytesEqual, headerValue, reject, validDeliveryId, VerifierSettings, VerifyResult, WebhookRequest, WebhookVerifier } from '../../../providers/webhook-verifier';
+import { bytesEqual, deliveryIdTooLong, DELIVERY_ID_TOO_LONG, headerValue, reject, validDeliveryId, VerifierSettings, VerifyResult, WebhookRequest, WebhookVerifier } from '../../../providers/webhook-verifier';
 
 /**
  * Plain HMAC over the raw body, hex, in a configurable header (default `x-hub-signature-256`
@@ -26,6 +26,7 @@ export class HmacVerifier implements WebhookVerifier {
     }
     if (!match) return reject('signature_mismatch');
     const id = headerValue(request.headers, settings.deliveryIdHeader || 'x-github-delivery');
+    if (deliveryIdTooLong(id)) return reject(DELIVERY_ID_TOO_LONG);
     if (id !== null && !validDeliveryId(id)) return reject('malformed_delivery_id');
     return { ok: true, deliveryId: id };
   }

@@ -1,5 +1,5 @@
 import { createHmac } from 'node:crypto';
-import { bytesEqual, headerValue, reject, validDeliveryId, VerifierSettings, VerifyResult, WEBHOOK_TOLERANCE_SECONDS, WebhookRequest, WebhookVerifier } from '../../../providers/webhook-verifier';
+import { bytesEqual, deliveryIdTooLong, DELIVERY_ID_TOO_LONG, headerValue, reject, validDeliveryId, VerifierSettings, VerifyResult, WEBHOOK_TOLERANCE_SECONDS, WebhookRequest, WebhookVerifier } from '../../../providers/webhook-verifier';
 
 const PREFIX = 'whsec_';
 
@@ -36,6 +36,7 @@ export class StandardWebhooksVerifier implements WebhookVerifier {
     const id = headerValue(request.headers, 'webhook-id');
     const timestamp = headerValue(request.headers, 'webhook-timestamp');
     const signature = headerValue(request.headers, 'webhook-signature');
+    if (deliveryIdTooLong(id)) return reject(DELIVERY_ID_TOO_LONG);
     if (!validDeliveryId(id) || timestamp === null || signature === null) return reject('missing_headers');
     if (!/^\d{1,10}$/.test(timestamp)) return reject('malformed_timestamp');
     const now = settings.nowSeconds ?? Math.floor(Date.now() / 1000);
