@@ -78,7 +78,7 @@ export class RecordTransformer {
     for (const { rule, apply } of rules) {
       try {
         await visit(data, rule.field.split('.'), async (parent, key) => {
-          parent[key] = await apply(parent[key], parent, data);
+          parent[key] = await apply(parent[key], parent, data, record.externalId);
         });
       } catch (error) {
         const reason = error instanceof Error ? error.message : 'unknown error';

@@ -21,7 +21,7 @@ export class RuleParamError extends Error {
 }
 
 /** A compiled rule: maps one value (its containing object given for context) to a new one. @throws Error on a record it cannot transform. */
-export type ValueTransform = (value: unknown, parent: Record<string, unknown>, data: unknown) => Promise<unknown> | unknown;
+export type ValueTransform = (value: unknown, parent: Record<string, unknown>, data: unknown, externalId: string) => Promise<unknown> | unknown;
 
 const CASE_MODES = ['upper', 'lower', 'title'] as const;
 const PHONE_SYSTEMS = new Set(['phone', 'fax', 'sms', 'pager']);
@@ -57,7 +57,7 @@ function datePattern(format: string): RegExp {
  * number fails the record); `date_format` { from: e.g. 'MM/dd/yyyy' } to `yyyy-MM-dd`;
  * `value_map` { map: {from: to}, fallback? }; `default` { value } when null or empty;
  * `regex_replace` { pattern, replacement?, flags? }; `expression` { expression: JSONata, with
- * `$` the value, `$record` the record's data }.
+ * `$` the value, `$record` the record's data, `$externalId` its source id }.
  * @throws RuleParamError naming the bad parameter.
  */
 export function compileRule(rule: TransformationRuleSpec): ValueTransform {
@@ -122,7 +122,7 @@ export function compileRule(rule: TransformationRuleSpec): ValueTransform {
         if (error instanceof ExpressionError) throw new RuleParamError('params.expression', error.message);
         throw error;
       }
-      return (v, _parent, data) => compiled.evaluate(v, { record: data });
+      return (v, _parent, data, externalId) => compiled.evaluate(v, { record: data, externalId });
     }
     default:
       throw new RuleParamError('type', `must be one of ${RULE_TYPES.join(', ')}`);

@@ -1,0 +1,78 @@
+import { Connection } from 'mysql2/promise';
+import { Pool } from 'pg';
+import { PG_POOL } from '../../src/database/database.module';
+import { openSandboxConnection } from '../../src/sandbox/opendental-db';
+import { bootApp, createOrg, TestApp, waitForJob } from '../helpers/app';
+import { buildSandbox, integrationBody, specDatabase } from '../helpers/sandbox';
+
+const DB = specDatabase('od_spec_transforms');
+
+/**
+ * Transformation rules in the sync write path, on a real sync of the OpenDental DB sandbox:
+ * rules (stored in transformation_rules) run after the vendor mapper and before the write;
+ * a rule that throws fails that one record, recorded like other per-record errors.
+ */
+describe('transformation rules in a real OpenDental DB sync', () => {
+  let t: TestApp;
+  let org: { id: string; auth: string };
+  let mysql: Connection;
+  let pool: Pool;
+  let integrationId: string;
+  let phonePat: string;
+  let failPat: string;
+
+  beforeAll(async () => {
+    const sandbox = await buildSandbox(DB, 60);
+    mysql = await openSandboxConnection(sandbox.mysqlUrl, DB);
+    const [rows] = await mysql.query("SELECT PatNum FROM patient WHERE PatStatus <> 4 AND Birthdate > '0001-01-01' ORDER BY PatNum LIMIT 2");
+    [phonePat, failPat] = (rows as Array<{ PatNum: number }>).map((r) => String(r.PatNum));
+    await mysql.query("UPDATE patient SET HmPhone = '503.555.0101', WkPhone = '', WirelessPhone = '' WHERE PatNum = ?", [phonePat]);
+    t = await bootApp();
+    pool = t.app.get<Pool>(PG_POOL);
+    org = await createOrg(t);
+    const res = await t.http.post('/api/v1/integrations').set('Authorization', org.auth).send(integrationBody(sandbox)).expect(201);
+    integrationId = res.body.id;
+    const rule = (field: string, type: string, params: object, position: number) => pool.query(
+      `INSERT INTO transformation_rules (organization_id, integration_id, resource_type, field, type, params, position)
+       VALUES ($1, $2, 'patients', $3, $4, $5, $6)`, [org.id, integrationId, field, type, JSON.stringify(params), position]);
+    await rule('telecom.value', 'phone_e164', { defaultRegion: 'US' }, 1);
+    await rule('sourceStatus', 'value_map', { map: { Patient: 'Active patient' } }, 2);
+    await rule('displayName', 'expression', { expression: '$uppercase($)' }, 3);
+    await rule('preferredName', 'expression', { expression: `$externalId = "${failPat}" ? $error("refused") : $` }, 4);
+  });
+
+  afterAll(async () => {
+    await mysql?.end();
+    await t?.close();
+  });
+
+  const stored = async (externalId: string) => (await pool.query<{ data: Record<string, any> }>(
+    "SELECT data FROM records WHERE integration_id = $1 AND resource_type = 'patients' AND external_id = $2", [integrationId, externalId])).rows[0]?.data;
+
+  it('applies phone_e164, value_map and expression rules, and fails only the record whose rule throws', async () => {
+    const created = await t.http.post('/api/v1/sync/jobs').set('Authorization', org.auth).send({ integrationId, mode: 'full' }).expect(202);
+    const job = await waitForJob(t, org.auth, created.body.id);
+    expect(job.status).toBe('partially_succeeded');
+
+    const patient = await stored(phonePat);
+    expect(patient.telecom.filter((c: { system: string }) => c.system === 'phone').map((c: { value: string }) => c.value)).toEqual(['+15035550101']);
+    expect(patient.displayName).toBe(patient.displayName.toUpperCase());
+    expect(await stored(failPat)).toBeUndefined();
+
+    const errors = await t.http.get(`/api/v1/sync/jobs/${job.id}/errors?limit=500`).set('Authorization', org.auth).expect(200);
+    const failed = errors.body.data.filter((e: { code: string }) => e.code === 'transformation_failed');
+    expect(failed.map((e: { externalId: string }) => e.externalId)).toEqual([failPat]);
+    expect(failed[0].message).toMatch(/expression on preferredName\) failed/);
+    expect(job.progress.patients.failed).toBeGreaterThanOrEqual(1);
+
+    const all = (await pool.query<{ data: Record<string, any> }>(
+      "SELECT data FROM records WHERE integration_id = $1 AND resource_type = 'patients'", [integrationId])).rows;
+    expect(all.length).toBe(job.progress.patients.added);
+    expect(all.length).toBeGreaterThan(10);
+    for (const { data } of all) {
+      expect(data.sourceStatus).not.toBe('Patient');
+      for (const c of data.telecom) if (c.system === 'phone') expect(c.value).toMatch(/^\+\d{8,15}$/);
+    }
+    expect(all.some(({ data }) => data.sourceStatus === 'Active patient')).toBe(true);
+  });
+});
