@@ -75,4 +75,41 @@ describe('transformation rules in a real OpenDental DB sync', () => {
     }
     expect(all.some(({ data }) => data.sourceStatus === 'Active patient')).toBe(true);
   });
+
+  it('POST validates each rule: 400 names the field or the bad parameter', async () => {
+    const url = `/api/v1/integrations/${integrationId}/transformation-rules`;
+    const bad: Array<[object, string]> = [
+      [{ resourceType: 'patients', field: 'telecom.number', type: 'trim' }, 'field'],
+      [{ resourceType: 'patients', field: 'names.family', type: 'case', params: { mode: 'shout' } }, 'params.mode'],
+      [{ resourceType: 'patients', field: 'sourceStatus', type: 'regex_replace', params: { pattern: '([a-' } }, 'params.pattern'],
+      [{ resourceType: 'patients', field: 'displayName', type: 'expression', params: { expression: '$uppercase(' } }, 'params.expression'],
+      [{ resourceType: 'patients', field: 'telecom.value', type: 'phone_e164', params: { defaultRegion: 'ZZ' } }, 'params.defaultRegion'],
+      [{ resourceType: 'patients', field: 'language', type: 'soundex' }, 'type'],
+    ];
+    for (const [body, field] of bad) {
+      const res = await t.http.post(url).set('Authorization', org.auth).send(body).expect(400);
+      expect(res.body.details.map((d: { field: string }) => d.field)).toContain(field);
+    }
+  });
+
+  it('GET/POST/PATCH/DELETE rules, and another organization gets 404', async () => {
+    const url = `/api/v1/integrations/${integrationId}/transformation-rules`;
+    const created = await t.http.post(url).set('Authorization', org.auth)
+      .send({ resourceType: 'patients', field: 'language', type: 'case', params: { mode: 'upper' }, order: 9 }).expect(201);
+    expect(created.body).toMatchObject({ field: 'language', type: 'case', order: 9, enabled: true });
+    const patched = await t.http.patch(`${url}/${created.body.id}`).set('Authorization', org.auth).send({ enabled: false }).expect(200);
+    expect(patched.body.enabled).toBe(false);
+    await t.http.patch(`${url}/${created.body.id}`).set('Authorization', org.auth).send({ params: { mode: 'loud' } }).expect(400);
+    const listed = await t.http.get(url).set('Authorization', org.auth).expect(200);
+    expect(listed.body.map((r: { id: string }) => r.id)).toContain(created.body.id);
+
+    const other = await createOrg(t, 'Other Dental');
+    await t.http.get(url).set('Authorization', other.auth).expect(404);
+    await t.http.post(url).set('Authorization', other.auth).send({ resourceType: 'patients', field: 'language', type: 'trim' }).expect(404);
+    await t.http.patch(`${url}/${created.body.id}`).set('Authorization', other.auth).send({ enabled: true }).expect(404);
+    await t.http.delete(`${url}/${created.body.id}`).set('Authorization', other.auth).expect(404);
+
+    await t.http.delete(`${url}/${created.body.id}`).set('Authorization', org.auth).expect(204);
+    await t.http.delete(`${url}/${created.body.id}`).set('Authorization', org.auth).expect(404);
+  });
 });

@@ -1,0 +1,44 @@
+import { Body, Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Patch, Post } from '@nestjs/common';
+import { ApiBearerAuth, ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Auth, OrgAuth } from '../organizations/auth.context';
+import { TransformationRuleCreateDto, TransformationRuleDto, TransformationRuleUpdateDto } from './dtos/transformation-rule.dto';
+import { TransformationRulesService } from './transformation-rules.service';
+
+/** `/api/v1/integrations/:id/transformation-rules` (docs/transformations.md). Another organization's integration or rule: 404. */
+@ApiTags('transformations')
+@ApiBearerAuth()
+@Controller('api/v1/integrations/:id/transformation-rules')
+export class TransformationRulesController {
+  constructor(private readonly rules: TransformationRulesService) {}
+
+  @Get()
+  @ApiOperation({ summary: "List an integration's transformation rules" })
+  @ApiOkResponse({ type: TransformationRuleDto, isArray: true })
+  list(@Param('id', ParseUUIDPipe) id: string, @Auth() auth: OrgAuth): Promise<TransformationRuleDto[]> {
+    return this.rules.list(auth.organizationId, id);
+  }
+
+  @Post()
+  @ApiOperation({ summary: 'Add a transformation rule (validated: 400 names the field or parameter)' })
+  @ApiCreatedResponse({ type: TransformationRuleDto })
+  create(@Param('id', ParseUUIDPipe) id: string, @Body() body: TransformationRuleCreateDto, @Auth() auth: OrgAuth): Promise<TransformationRuleDto> {
+    return this.rules.create(auth.organizationId, id, body);
+  }
+
+  @Patch(':ruleId')
+  @ApiOperation({ summary: 'Change a transformation rule (validated again as a whole)' })
+  @ApiOkResponse({ type: TransformationRuleDto })
+  update(
+    @Param('id', ParseUUIDPipe) id: string, @Param('ruleId', ParseUUIDPipe) ruleId: string, @Body() body: TransformationRuleUpdateDto, @Auth() auth: OrgAuth,
+  ): Promise<TransformationRuleDto> {
+    return this.rules.update(auth.organizationId, id, ruleId, body);
+  }
+
+  @Delete(':ruleId')
+  @HttpCode(204)
+  @ApiOperation({ summary: 'Delete a transformation rule' })
+  @ApiNoContentResponse()
+  async remove(@Param('id', ParseUUIDPipe) id: string, @Param('ruleId', ParseUUIDPipe) ruleId: string, @Auth() auth: OrgAuth): Promise<void> {
+    await this.rules.remove(auth.organizationId, id, ruleId);
+  }
+}
