@@ -112,4 +112,23 @@ describe('transformation rules in a real OpenDental DB sync', () => {
     await t.http.delete(`${url}/${created.body.id}`).set('Authorization', org.auth).expect(204);
     await t.http.delete(`${url}/${created.body.id}`).set('Authorization', org.auth).expect(404);
   });
+
+  it('preview shows before and after for one stored record without writing it', async () => {
+    const url = `/api/v1/integrations/${integrationId}/transformation-rules/preview`;
+    const version = async () => (await pool.query("SELECT version FROM records WHERE integration_id = $1 AND external_id = $2 AND resource_type = 'patients'", [integrationId, phonePat])).rows[0].version;
+    const v0 = await version();
+    const res = await t.http.post(url).set('Authorization', org.auth).send({ resourceType: 'patients', externalId: phonePat }).expect(200);
+    const phones = (d: { telecom: Array<{ system: string; value: string }> }) => d.telecom.filter((c) => c.system === 'phone').map((c) => c.value);
+    expect(phones(res.body.before)).toEqual(['503.555.0101']);
+    expect(phones(res.body.after)).toEqual(['+15035550101']);
+    expect(res.body.changedFields).toEqual(expect.arrayContaining(['telecom', 'displayName']));
+    expect(res.body.error).toBeNull();
+    expect(await version()).toBe(v0);
+
+    const failing = await t.http.post(url).set('Authorization', org.auth).send({ resourceType: 'patients', externalId: phonePat.replace(/.*/, '999999') }).expect(404);
+    expect(failing.body.message).toBe('Record not found');
+    await t.http.post(url).set('Authorization', org.auth).send({ resourceType: 'patients' }).expect(400);
+    const other = await createOrg(t, 'Third Dental');
+    await t.http.post(url).set('Authorization', other.auth).send({ resourceType: 'patients', externalId: phonePat }).expect(404);
+  });
 });

@@ -1,7 +1,10 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Patch, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Auth, OrgAuth } from '../organizations/auth.context';
-import { TransformationRuleCreateDto, TransformationRuleDto, TransformationRuleUpdateDto } from './dtos/transformation-rule.dto';
+import {
+  TransformationPreviewDto, TransformationPreviewRequestDto, TransformationRuleCreateDto, TransformationRuleDto, TransformationRuleUpdateDto,
+} from './dtos/transformation-rule.dto';
+import { TransformationPreviewService } from './transformation-preview.service';
 import { TransformationRulesService } from './transformation-rules.service';
 
 /** `/api/v1/integrations/:id/transformation-rules` (docs/transformations.md). Another organization's integration or rule: 404. */
@@ -9,7 +12,7 @@ import { TransformationRulesService } from './transformation-rules.service';
 @ApiBearerAuth()
 @Controller('api/v1/integrations/:id/transformation-rules')
 export class TransformationRulesController {
-  constructor(private readonly rules: TransformationRulesService) {}
+  constructor(private readonly rules: TransformationRulesService, private readonly previews: TransformationPreviewService) {}
 
   @Get()
   @ApiOperation({ summary: "List an integration's transformation rules" })
@@ -23,6 +26,14 @@ export class TransformationRulesController {
   @ApiCreatedResponse({ type: TransformationRuleDto })
   create(@Param('id', ParseUUIDPipe) id: string, @Body() body: TransformationRuleCreateDto, @Auth() auth: OrgAuth): Promise<TransformationRuleDto> {
     return this.rules.create(auth.organizationId, id, body);
+  }
+
+  @Post('preview')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Before and after the enabled rules for one stored record, re-mapped from its raw row (nothing is written)' })
+  @ApiOkResponse({ type: TransformationPreviewDto })
+  preview(@Param('id', ParseUUIDPipe) id: string, @Body() body: TransformationPreviewRequestDto, @Auth() auth: OrgAuth): Promise<TransformationPreviewDto> {
+    return this.previews.preview(auth.organizationId, id, body);
   }
 
   @Patch(':ruleId')

@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { IntegrationsModule } from '../integrations/integrations.module';
+import { TransformationPreviewService } from './transformation-preview.service';
 import { TransformationRulesController } from './transformation-rules.controller';
 import { TransformationRulesService } from './transformation-rules.service';
 
@@ -7,6 +8,6 @@ import { TransformationRulesService } from './transformation-rules.service';
 @Module({
   imports: [IntegrationsModule],
   controllers: [TransformationRulesController],
-  providers: [TransformationRulesService],
+  providers: [TransformationRulesService, TransformationPreviewService],
 })
 export class TransformationsModule {}

@@ -39,3 +39,21 @@ export class TransformationRuleDto {
   @ApiProperty({ format: 'date-time' }) createdAt: string;
   @ApiProperty({ format: 'date-time' }) updatedAt: string;
 }
+
+/** Body of `POST /integrations/:id/transformation-rules/preview`. */
+export class TransformationPreviewRequestDto {
+  @ApiProperty({ enum: RESOURCE_ORDER }) @IsIn(RESOURCE_ORDER as string[]) resourceType: ResourceType;
+  @ApiProperty({ description: "The stored record's source id." }) @IsString() @MaxLength(200) externalId: string;
+}
+
+/** Before and after the integration's enabled rules, for one stored record (nothing is written). */
+export class TransformationPreviewDto {
+  @ApiProperty({ enum: RESOURCE_ORDER }) resourceType: ResourceType;
+  @ApiProperty() externalId: string;
+  @ApiProperty({ type: 'object', additionalProperties: true, description: 'Canonical data as the vendor mapper gives it from the stored raw row.' })
+  before: Record<string, unknown>;
+  @ApiProperty({ type: 'object', additionalProperties: true, nullable: true, description: 'After the rules; null when a rule fails the record.' })
+  after: Record<string, unknown> | null;
+  @ApiProperty({ type: [String], description: 'Top-level canonical fields the rules change.' }) changedFields: string[];
+  @ApiProperty({ nullable: true, description: 'Why the record would fail (transformation_failed), or null.' }) error: string | null;
+}
