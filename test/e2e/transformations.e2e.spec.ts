@@ -54,6 +54,8 @@ describe('transformation rules in a real OpenDental DB sync', () => {
     const job = await waitForJob(t, org.auth, created.body.id);
     expect(job.status).toBe('partially_succeeded');
 
+    const errs = await t.http.get(`/api/v1/sync/jobs/${job.id}/errors?limit=500`).set("Authorization", org.auth);
+    if (!(await stored(phonePat))) throw new Error(JSON.stringify({ p: job.progress.patients, e: errs.body.data.slice(0, 5) }));
     const patient = await stored(phonePat);
     expect(patient.telecom.filter((c: { system: string }) => c.system === 'phone').map((c: { value: string }) => c.value)).toEqual(['+15035550101']);
     expect(patient.displayName).toBe(patient.displayName.toUpperCase());
@@ -130,5 +132,47 @@ describe('transformation rules in a real OpenDental DB sync', () => {
     await t.http.post(url).set('Authorization', org.auth).send({ resourceType: 'patients' }).expect(400);
     const other = await createOrg(t, 'Third Dental');
     await t.http.post(url).set('Authorization', other.auth).send({ resourceType: 'patients', externalId: phonePat }).expect(404);
+  });
+
+  async function reapply(): Promise<Record<string, any>> {
+    const base = `/api/v1/integrations/${integrationId}/transformation-rules`;
+    const started = await t.http.post(`${base}/reapply`).set('Authorization', org.auth).expect(202);
+    expect(started.body.status).toBe('queued');
+    for (;;) { // ends when the run does (the spec's timeout bounds it)
+      const run = await t.http.get(`${base}/runs/${started.body.id}`).set('Authorization', org.auth).expect(200);
+      if (['succeeded', 'partially_succeeded', 'failed'].includes(run.body.status)) return run.body;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  }
+
+  it('reapply after a rule change rewrites only the records it changes, from raw, on the data-transformation queue', async () => {
+    const versions = async () => new Map((await pool.query<{ external_id: string; resource_type: string; version: number; data: Record<string, any> }>(
+      'SELECT external_id, resource_type, version, data FROM records WHERE integration_id = $1', [integrationId])).rows.map((r) => [`${r.resource_type}/${r.external_id}`, r]));
+    const before = await versions();
+    const upper = [...before.values()].filter((r) => r.resource_type === 'patients' && /[a-z]/.test(String(r.data.displayName ?? '').toLowerCase()) && r.data.displayName);
+    expect(upper.length).toBeGreaterThan(10);
+
+    const rules = await t.http.get(`/api/v1/integrations/${integrationId}/transformation-rules`).set('Authorization', org.auth).expect(200);
+    const uppercase = rules.body.find((r: { field: string }) => r.field === 'displayName');
+    await t.http.patch(`/api/v1/integrations/${integrationId}/transformation-rules/${uppercase.id}`).set('Authorization', org.auth).send({ enabled: false }).expect(200);
+
+    const run = await reapply();
+    expect(run.status).toBe('succeeded');
+    const after = await versions();
+    const bumped = [...after.entries()].filter(([key, r]) => r.version !== before.get(key)!.version).map(([key]) => key).sort();
+    expect(bumped).toEqual(upper.map((r) => `patients/${r.external_id}`).sort());
+    expect(run.progress.rewritten).toBe(bumped.length);
+    expect(run.progress.read).toBe(before.size);
+    expect(run.progress.unchanged).toBe(before.size - bumped.length - run.progress.kept - run.progress.failed);
+    expect(run.progress.unchanged).toBeGreaterThan(0);
+    const phoneRecord = after.get(`patients/${phonePat}`)!;
+    expect(phoneRecord.data.displayName).not.toBe(phoneRecord.data.displayName.toUpperCase());
+    expect(phoneRecord.data.telecom.find((c: { system: string }) => c.system === 'phone').value).toBe('+15035550101');
+
+    const again = await reapply();
+    expect(again.progress.rewritten).toBe(0);
+    const other = await createOrg(t, 'Fourth Dental');
+    await t.http.post(`/api/v1/integrations/${integrationId}/transformation-rules/reapply`).set('Authorization', other.auth).expect(404);
+    await t.http.get(`/api/v1/integrations/${integrationId}/transformation-rules/runs/${run.id}`).set('Authorization', other.auth).expect(404);
   });
 });

@@ -1,10 +1,12 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Patch, Post } from '@nestjs/common';
-import { ApiBearerAuth, ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiAcceptedResponse, ApiBearerAuth, ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Auth, OrgAuth } from '../organizations/auth.context';
 import {
   TransformationPreviewDto, TransformationPreviewRequestDto, TransformationRuleCreateDto, TransformationRuleDto, TransformationRuleUpdateDto,
 } from './dtos/transformation-rule.dto';
+import { TransformationRunDto } from './dtos/transformation-run.dto';
 import { TransformationPreviewService } from './transformation-preview.service';
+import { TransformationRunsService } from './transformation-runs.service';
 import { TransformationRulesService } from './transformation-rules.service';
 
 /** `/api/v1/integrations/:id/transformation-rules` (docs/transformations.md). Another organization's integration or rule: 404. */
@@ -12,7 +14,7 @@ import { TransformationRulesService } from './transformation-rules.service';
 @ApiBearerAuth()
 @Controller('api/v1/integrations/:id/transformation-rules')
 export class TransformationRulesController {
-  constructor(private readonly rules: TransformationRulesService, private readonly previews: TransformationPreviewService) {}
+  constructor(private readonly rules: TransformationRulesService, private readonly previews: TransformationPreviewService, private readonly runs: TransformationRunsService) {}
 
   @Get()
   @ApiOperation({ summary: "List an integration's transformation rules" })
@@ -34,6 +36,21 @@ export class TransformationRulesController {
   @ApiOkResponse({ type: TransformationPreviewDto })
   preview(@Param('id', ParseUUIDPipe) id: string, @Body() body: TransformationPreviewRequestDto, @Auth() auth: OrgAuth): Promise<TransformationPreviewDto> {
     return this.previews.preview(auth.organizationId, id, body);
+  }
+
+  @Post('reapply')
+  @HttpCode(202)
+  @ApiOperation({ summary: 'Re-derive stored records from raw with the current rules on the data-transformation queue (no vendor call; only changed records are rewritten)' })
+  @ApiAcceptedResponse({ type: TransformationRunDto })
+  reapply(@Param('id', ParseUUIDPipe) id: string, @Auth() auth: OrgAuth): Promise<TransformationRunDto> {
+    return this.runs.start(auth.organizationId, id);
+  }
+
+  @Get('runs/:runId')
+  @ApiOperation({ summary: 'Status and progress of a reapply run' })
+  @ApiOkResponse({ type: TransformationRunDto })
+  run(@Param('id', ParseUUIDPipe) id: string, @Param('runId', ParseUUIDPipe) runId: string, @Auth() auth: OrgAuth): Promise<TransformationRunDto> {
+    return this.runs.get(auth.organizationId, id, runId);
   }
 
   @Patch(':ruleId')
