@@ -24,6 +24,17 @@ export class TransformationRules1795700000200 implements MigrationInterface {
       updated_at timestamptz NOT NULL DEFAULT now()
     )`);
     await q.query('CREATE INDEX ix_transformation_rules_integration ON transformation_rules (integration_id, resource_type, position)');
+    // Field mappings: `target` (a canonical field path) takes the value of `source` (a JSONata expression over `raw`).
+    await q.query(`CREATE TABLE field_mappings (
+      id uuid PRIMARY KEY DEFAULT gen_random_uuid(),
+      organization_id uuid NOT NULL REFERENCES organizations(id) ON DELETE CASCADE,
+      integration_id uuid NOT NULL REFERENCES integrations(id) ON DELETE CASCADE,
+      resource_type text NOT NULL,
+      target text NOT NULL,
+      source text NOT NULL,
+      created_at timestamptz NOT NULL DEFAULT now(),
+      UNIQUE (integration_id, resource_type, target)
+    )`);
     // A reapply run on the data-transformation queue: status and progress like a sync job.
     await q.query(`CREATE TABLE transformation_runs (
       id uuid PRIMARY KEY DEFAULT gen_random_uuid(),
@@ -40,6 +51,7 @@ export class TransformationRules1795700000200 implements MigrationInterface {
 
   async down(q: QueryRunner): Promise<void> {
     await q.query('DROP TABLE transformation_runs');
+    await q.query('DROP TABLE field_mappings');
     await q.query('DROP TABLE transformation_rules');
   }
 }

@@ -35,6 +35,8 @@ describe('transformation rules in a real OpenDental DB sync', () => {
     const rule = (field: string, type: string, params: object, position: number) => pool.query(
       `INSERT INTO transformation_rules (organization_id, integration_id, resource_type, field, type, params, position)
        VALUES ($1, $2, 'patients', $3, $4, $5, $6)`, [org.id, integrationId, field, type, JSON.stringify(params), position]);
+    const mappings = `/api/v1/integrations/${integrationId}/field-mappings`;
+    await t.http.post(mappings).set('Authorization', org.auth).send({ resourceType: 'patients', target: 'language', source: '"lang-" & LName' }).expect(201);
     await rule('telecom.value', 'phone_e164', { defaultRegion: 'US' }, 1);
     await rule('sourceStatus', 'value_map', { map: { Patient: 'Active patient' } }, 2);
     await rule('displayName', 'expression', { expression: '$uppercase($)' }, 3);
@@ -60,6 +62,8 @@ describe('transformation rules in a real OpenDental DB sync', () => {
     expect(patient.telecom.filter((c: { system: string }) => c.system === 'phone').map((c: { value: string }) => c.value)).toEqual(['+15035550101']);
     expect(patient.displayName).toBe(patient.displayName.toUpperCase());
     expect(await stored(failPat)).toBeUndefined();
+    const raw = (await pool.query("SELECT raw FROM records WHERE integration_id = $1 AND resource_type = 'patients' AND external_id = $2", [integrationId, phonePat])).rows[0].raw;
+    expect(patient.language).toBe(`lang-${raw.LName}`);
 
     const errors = await t.http.get(`/api/v1/sync/jobs/${job.id}/errors?limit=500`).set('Authorization', org.auth).expect(200);
     const failed = errors.body.data.filter((e: { code: string }) => e.code === 'transformation_failed');
@@ -174,5 +178,21 @@ describe('transformation rules in a real OpenDental DB sync', () => {
     const other = await createOrg(t, 'Fourth Dental');
     await t.http.post(`/api/v1/integrations/${integrationId}/transformation-rules/reapply`).set('Authorization', other.auth).expect(404);
     await t.http.get(`/api/v1/integrations/${integrationId}/transformation-rules/runs/${run.id}`).set('Authorization', other.auth).expect(404);
+  });
+
+  it('field mappings: 400 naming target or source, 409 on a second mapping of a target, 404 across organizations, DELETE', async () => {
+    const url = `/api/v1/integrations/${integrationId}/field-mappings`;
+    const bad = await t.http.post(url).set('Authorization', org.auth).send({ resourceType: 'patients', target: 'telecom.value', source: 'X' }).expect(400);
+    expect(bad.body.details[0].field).toBe('target');
+    const badSource = await t.http.post(url).set('Authorization', org.auth).send({ resourceType: 'patients', target: 'preferredName', source: '$substring(' }).expect(400);
+    expect(badSource.body.details[0].field).toBe('source');
+    await t.http.post(url).set('Authorization', org.auth).send({ resourceType: 'patients', target: 'language', source: 'LName' }).expect(409);
+    const listed = await t.http.get(url).set('Authorization', org.auth).expect(200);
+    expect(listed.body).toHaveLength(1);
+    const other = await createOrg(t, 'Fifth Dental');
+    await t.http.get(url).set('Authorization', other.auth).expect(404);
+    await t.http.delete(`${url}/${listed.body[0].id}`).set('Authorization', other.auth).expect(404);
+    await t.http.delete(`${url}/${listed.body[0].id}`).set('Authorization', org.auth).expect(204);
+    expect((await t.http.get(url).set('Authorization', org.auth).expect(200)).body).toEqual([]);
   });
 });
