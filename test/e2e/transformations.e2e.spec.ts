@@ -26,7 +26,8 @@ describe('transformation rules in a real OpenDental DB sync', () => {
     mysql = await openSandboxConnection(sandbox.mysqlUrl, DB);
     const [rows] = await mysql.query("SELECT PatNum FROM patient WHERE PatStatus <> 4 AND Birthdate > '0001-01-01' ORDER BY PatNum LIMIT 2");
     [phonePat, failPat] = (rows as Array<{ PatNum: number }>).map((r) => String(r.PatNum));
-    await mysql.query("UPDATE patient SET HmPhone = '503.555.0101', WkPhone = '', WirelessPhone = '' WHERE PatNum = ?", [phonePat]);
+    // DateTStamp kept: a row stamped just now would fall in the reader's settle window and wait for the next sync.
+    await mysql.query("UPDATE patient SET HmPhone = '503.555.0101', WkPhone = '', WirelessPhone = '', DateTStamp = DateTStamp WHERE PatNum = ?", [phonePat]);
     t = await bootApp();
     pool = t.app.get<Pool>(PG_POOL);
     org = await createOrg(t);
@@ -56,8 +57,6 @@ describe('transformation rules in a real OpenDental DB sync', () => {
     const job = await waitForJob(t, org.auth, created.body.id);
     expect(job.status).toBe('partially_succeeded');
 
-    const errs = await t.http.get(`/api/v1/sync/jobs/${job.id}/errors?limit=500`).set("Authorization", org.auth);
-    if (!(await stored(phonePat))) throw new Error(JSON.stringify({ p: job.progress.patients, e: errs.body.data.slice(0, 5) }));
     const patient = await stored(phonePat);
     expect(patient.telecom.filter((c: { system: string }) => c.system === 'phone').map((c: { value: string }) => c.value)).toEqual(['+15035550101']);
     expect(patient.displayName).toBe(patient.displayName.toUpperCase());
