@@ -13,6 +13,7 @@ import { OperationsModule } from './modules/operations/operations.module';
 import { OrganizationsModule } from './modules/organizations/organizations.module';
 import { RecordsModule } from './modules/records/records.module';
 import { SyncJobsModule } from './modules/sync-jobs/sync-jobs.module';
+import { TransformationsModule } from './modules/transformations/transformations.module';
 import { WebhooksModule } from './modules/webhooks/webhooks.module';
 import { ProvidersModule } from './providers/providers.module';
 import { QueueModule } from './queue/queue.module';
@@ -57,6 +58,7 @@ import { FhirSandboxModule } from './sandbox/fhir';
     IntegrationsModule,
     SyncJobsModule,
     RecordsModule,
+    TransformationsModule,
     FhirModule,
     ActionsModule,
     WebhooksModule,

@@ -156,3 +156,21 @@ export function validateCanonicalRecord(resource: ResourceType, record: Canonica
   }
   return out;
 }
+
+/**
+ * True when `path` (dotted, e.g. `telecom.value`, `addresses.city`, `birthDate`; arrays are
+ * walked without an index; `throughLists` false refuses a path through a list) names a field
+ * of the resource's canonical type.
+ */
+export function isCanonicalFieldPath(resource: ResourceType, path: string, throughLists = true): boolean {
+  let shape: Shape | undefined = SHAPES[resource];
+  const parts = path.split('.');
+  for (const [i, part] of parts.entries()) {
+    const kind: Kind | undefined = shape && Object.hasOwn(shape, part) ? shape[part] : undefined;
+    if (kind === undefined) return false;
+    if (i === parts.length - 1) return true;
+    if (!throughLists && typeof kind === 'object' && 'list' in kind) return false;
+    shape = typeof kind === 'object' && 'list' in kind ? kind.list : typeof kind === 'object' && 'shape' in kind ? kind.shape : undefined;
+  }
+  return false;
+}

@@ -6,6 +6,8 @@ export enum QueueName {
   WEBHOOK_PROCESSING = 'webhook-processing',
   /** Timed work: cron-driven sync ticks and periodic health checks (BullMQ job schedulers). */
   SCHEDULES = 'schedules',
+  /** Re-applying an integration's transformation rules to stored records (job data: the transformation_runs row id). */
+  DATA_TRANSFORMATION = 'data-transformation',
 }
 
 /** Job names; start-up fails if one has no processor (see JobProcessors in job-processors.ts). */
@@ -15,6 +17,7 @@ export enum JobName {
   PROCESS_WEBHOOK = 'process-webhook',
   SCHEDULE_TICK = 'schedule-tick',
   HEALTH_CHECK = 'health-check',
+  REAPPLY_TRANSFORMATIONS = 'reapply-transformations',
 }
 
 /** The queue each job name is added to and processed from. */
@@ -24,7 +27,16 @@ export const JOB_QUEUES: Readonly<Record<JobName, QueueName>> = {
   [JobName.PROCESS_WEBHOOK]: QueueName.WEBHOOK_PROCESSING,
   [JobName.SCHEDULE_TICK]: QueueName.SCHEDULES,
   [JobName.HEALTH_CHECK]: QueueName.SCHEDULES,
+  [JobName.REAPPLY_TRANSFORMATIONS]: QueueName.DATA_TRANSFORMATION,
 };
+
+/** Data of a `data-transformation` job: the id of the `transformation_runs` row. */
+export interface TransformationJobData {
+  runId: string;
+}
+
+/** Temporary failures retry after 2 s, 4 s: three attempts in all (a rerun rewrites only what still differs). */
+export const TRANSFORMATION_JOB_ATTEMPTS = 3;
 
 /** Data of an `actions` job: the id of the `actions` row (its payload stays encrypted in Postgres). */
 export interface ActionJobData {

@@ -3,7 +3,7 @@ import { Queue } from 'bullmq';
 import IORedis from 'ioredis';
 import { APP_ENV } from '../config/config.module';
 import { AppEnv } from '../config/env';
-import { ActionJobData, QueueName, ScheduleJobData, SyncJobData, WebhookJobData } from './queue.constants';
+import { ActionJobData, QueueName, ScheduleJobData, SyncJobData, TransformationJobData, WebhookJobData } from './queue.constants';
 import { JobProcessors } from './job-processors';
 import { createRedis } from './redis';
 
@@ -17,6 +17,8 @@ export const ACTIONS_QUEUE = Symbol('ACTIONS_QUEUE');
 export const WEBHOOK_QUEUE = Symbol('WEBHOOK_QUEUE');
 /** The `schedules` queue: holds the BullMQ job schedulers (sync schedules, health check) and their tick jobs. */
 export const SCHEDULES_QUEUE = Symbol('SCHEDULES_QUEUE');
+/** The `data-transformation` queue. */
+export const TRANSFORMATION_QUEUE = Symbol('TRANSFORMATION_QUEUE');
 /** Every queue above, as `Queue[]` (metrics and the queue dashboard show them all). */
 export const ALL_QUEUES = Symbol('ALL_QUEUES');
 
@@ -50,13 +52,18 @@ export const ALL_QUEUES = Symbol('ALL_QUEUES');
       useFactory: (redis: IORedis) => new Queue<ScheduleJobData>(QueueName.SCHEDULES, { connection: redis }),
     },
     {
+      provide: TRANSFORMATION_QUEUE,
+      inject: [REDIS],
+      useFactory: (redis: IORedis) => new Queue<TransformationJobData>(QueueName.DATA_TRANSFORMATION, { connection: redis }),
+    },
+    {
       provide: ALL_QUEUES,
-      inject: [SYNC_QUEUE, ACTIONS_QUEUE, WEBHOOK_QUEUE, SCHEDULES_QUEUE],
+      inject: [SYNC_QUEUE, ACTIONS_QUEUE, WEBHOOK_QUEUE, SCHEDULES_QUEUE, TRANSFORMATION_QUEUE],
       useFactory: (...queues: Queue[]) => queues,
     },
     JobProcessors,
   ],
-  exports: [REDIS, SYNC_QUEUE, ACTIONS_QUEUE, WEBHOOK_QUEUE, SCHEDULES_QUEUE, ALL_QUEUES, JobProcessors],
+  exports: [REDIS, SYNC_QUEUE, ACTIONS_QUEUE, WEBHOOK_QUEUE, SCHEDULES_QUEUE, TRANSFORMATION_QUEUE, ALL_QUEUES, JobProcessors],
 })
 export class QueueModule implements OnApplicationShutdown {
   constructor(
@@ -64,6 +71,7 @@ export class QueueModule implements OnApplicationShutdown {
     @Inject(ACTIONS_QUEUE) private readonly actions: Queue,
     @Inject(WEBHOOK_QUEUE) private readonly webhooks: Queue,
     @Inject(SCHEDULES_QUEUE) private readonly schedules: Queue,
+    @Inject(TRANSFORMATION_QUEUE) private readonly transformations: Queue,
     @Inject(REDIS) private readonly redis: IORedis,
   ) {}
 
@@ -72,6 +80,7 @@ export class QueueModule implements OnApplicationShutdown {
     await this.actions.close();
     await this.webhooks.close();
     await this.schedules.close();
+    await this.transformations.close();
     await this.redis.quit().catch(() => undefined);
   }
 }

@@ -27,6 +27,10 @@ export interface RederiveScope {
   integrationId?: string;
   /** Records per transaction (default 1000). */
   batchSize?: number;
+  /** Runs on each re-mapped record before hashing (the integration's transformation rules); null keeps the stored record. */
+  transform?: (resource: ResourceType, record: CanonicalRecord) => Promise<CanonicalRecord | null>;
+  /** Called after each batch with the counts so far (progress). */
+  onBatch?: (counts: RederiveCounts) => Promise<void>;
 }
 
 interface StoredRow {
@@ -78,7 +82,8 @@ export class RecordRederiver {
         if (!rows.length) break;
         after = rows[rows.length - 1].id;
         counts.read += rows.length;
-        await withTransaction(pool, (client) => this.batch(client, integration, rederive, rows, counts));
+        await withTransaction(pool, (client) => this.batch(client, integration, rederive, rows, counts, scope.transform));
+        await scope.onBatch?.(counts);
       }
     }
     return counts;
@@ -86,14 +91,18 @@ export class RecordRederiver {
 
   private async batch(
     client: PoolClient, integration: { id: string; organization_id: string; config: Record<string, unknown> }, rederive: Rederive | undefined,
-    rows: StoredRow[], counts: RederiveCounts,
+    rows: StoredRow[], counts: RederiveCounts, transform?: RederiveScope['transform'],
   ): Promise<void> {
     const updates: Array<{ row: StoredRow; record: CanonicalRecord; hash: string; data: string }> = [];
     for (const row of rows) {
-      const record = rederive && row.raw
+      let record = rederive && row.raw
         ? rederive({ resource: row.resource_type, externalId: row.external_id, raw: row.raw, patientExternalId: row.patient_external_id, config: integration.config ?? {} })
         : null;
       if (!record || record.externalId !== row.external_id) {
+        counts.kept++;
+        continue;
+      }
+      if (transform && !(record = await transform(row.resource_type, record))) {
         counts.kept++;
         continue;
       }

@@ -14,6 +14,7 @@ import { Integration } from '../integrations/integration.entity';
 import { IntegrationsService } from '../integrations/integrations.service';
 import { PreparedRecord, RecordWriter } from '../records/record-writer';
 import { MetricsService } from '../operations/metrics.service';
+import { loadRecordTransformer } from '../transformations/rule-loader';
 import { emptyProgress, ResourceProgress, SyncJob, TERMINAL_STATUSES } from './sync-job.entity';
 import { insertIssues, loadState, saveState, SyncState } from './sync-state.repository';
 
@@ -130,9 +131,17 @@ export class SyncRunnerService {
     const remaining = job.recordLimit === null ? undefined : job.recordLimit - progress.fetched;
     if (remaining === undefined || remaining > 0) {
       const batches = adapter.read(ctx, { resource, checkpoint: state.checkpoint, batchSize: this.env.syncBatchSize, limit: remaining });
+      // The integration's transformation rules run after the vendor mapper, before hashing (docs/transformations.md).
+      const transformer = await loadRecordTransformer(this.pool, integration.id);
       // prepare() serialises and hashes the next batch while Postgres writes the current one.
       const prepared = (async function* (writer: RecordWriter) {
-        for await (const batch of batches) yield { batch, records: writer.prepare(batch.records) };
+        for await (const batch of batches) {
+          if (transformer.isEmpty) yield { batch, records: writer.prepare(batch.records) };
+          else {
+            const out = await transformer.transform(resource, batch.records);
+            yield { batch: { ...batch, failed: [...batch.failed, ...out.failed] }, records: writer.prepare(out.records) };
+          }
+        }
       })(this.writer);
       let analyzeAt = progress.added + ANALYZE_FIRST_AT_ROWS;
       for await (const { batch, records } of prefetch(prepared)) {
