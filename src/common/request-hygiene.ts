@@ -1,6 +1,5 @@
-import { BadRequestException } from '@nestjs/common';
 import type { NextFunction, Request, Response } from 'express';
-import type { FieldError } from './validation';
+import { FieldError, validationFailed } from './validation';
 
 /** Deepest nesting of objects and arrays a JSON body or query may have (a canonical record is about 5 deep). */
 export const MAX_INPUT_DEPTH = 32;
@@ -45,5 +44,5 @@ function inspect(root: unknown): FieldError | null {
 export function requestHygieneMiddleware(req: Request, _res: Response, next: NextFunction): void {
   const problem = (Buffer.isBuffer(req.body) ? null : inspect(req.body)) ?? inspect(req.query);
   if (!problem) return next();
-  next(new BadRequestException({ message: `Validation failed: ${problem.errors.join(', ')}`, details: [problem] }));
+  next(validationFailed([problem]));
 }

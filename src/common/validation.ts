@@ -6,6 +6,14 @@ export interface FieldError {
   errors: string[];
 }
 
+/**
+ * The 400 every validation failure answers: `message` "Validation failed: …" naming each field,
+ * `details` the fields with their errors (the shape of the global ValidationPipe's answer).
+ */
+export function validationFailed(details: FieldError[]): BadRequestException {
+  return new BadRequestException({ message: `Validation failed: ${details.map((d) => d.errors.join(', ')).join('; ')}`, details });
+}
+
 function flatten(errors: ValidationError[], parent = ''): FieldError[] {
   return errors.flatMap((e) => {
     const field = parent ? `${parent}.${e.property}` : e.property;
@@ -23,10 +31,6 @@ export function createValidationPipe(): ValidationPipe {
     whitelist: true,
     forbidNonWhitelisted: true,
     transform: true,
-    exceptionFactory: (errors) => {
-      const details = flatten(errors);
-      const message = details.map((d) => d.errors.join(', ')).join('; ');
-      return new BadRequestException({ message: `Validation failed: ${message}`, details });
-    },
+    exceptionFactory: (errors) => validationFailed(flatten(errors)),
   });
 }

@@ -14,6 +14,7 @@ import { Integration } from '../integrations/integration.entity';
 import { IntegrationsService } from '../integrations/integrations.service';
 import { PreparedRecord, RecordWriter } from '../records/record-writer';
 import { MetricsService } from '../operations/metrics.service';
+import { RecordTransformer } from '../transformations/record-transformer';
 import { loadRecordTransformer } from '../transformations/rule-loader';
 import { emptyProgress, ResourceProgress, SyncJob, TERMINAL_STATUSES } from './sync-job.entity';
 import { insertIssues, loadState, saveState, SyncState } from './sync-state.repository';
@@ -66,17 +67,19 @@ export class SyncRunnerService {
     const integration = await this.integrations.get(job.organizationId, job.integrationId);
     let { adapter, ctx } = await this.integrations.adapterFor(integration);
     let refreshed = false; // an external secret is re-read at most once per run (rotated keys)
+    // The integration's transformation rules and field mappings, loaded once per run (docs/transformations.md).
+    const transformer = await loadRecordTransformer(this.pool, integration.id);
     const resources = RESOURCE_ORDER.filter((r) => job.resources.includes(r));
     for (const resource of resources) {
       const progress = (job.progress[resource] ??= emptyProgress());
       if (progress.done) continue; // finished by an earlier attempt of this job
-      const stop = await this.syncResource(job, integration, adapter, ctx, resource, progress, control).catch(async (error: unknown) => {
+      const stop = await this.syncResource(job, integration, adapter, ctx, resource, progress, control, transformer).catch(async (error: unknown) => {
         const fresh = refreshed ? null : await this.integrations.refreshAfterAuthFailure(integration, error);
         if (!fresh) throw error;
         refreshed = true;
         ({ adapter, ctx } = fresh);
         // Safe to repeat: a failed batch rolled back, and syncResource reloads the last committed checkpoint.
-        return this.syncResource(job, integration, adapter, ctx, resource, progress, control);
+        return this.syncResource(job, integration, adapter, ctx, resource, progress, control, transformer);
       }).catch(async (error: unknown) => {
         // A table or endpoint the source lacks (or does not grant) fails this resource alone; anything else fails or retries the job.
         if (!isResourceUnavailable(error)) throw error;
@@ -125,22 +128,18 @@ export class SyncRunnerService {
 
   private async syncResource(
     job: SyncJob, integration: Integration, adapter: ProviderAdapter, ctx: Parameters<ProviderAdapter['read']>[0],
-    resource: ResourceType, progress: ResourceProgress, control: RunControl,
+    resource: ResourceType, progress: ResourceProgress, control: RunControl, transformer: RecordTransformer,
   ): Promise<'cancelled' | 'shutdown' | null> {
     const state = this.startState(job, adapter, resource, await loadState(this.pool, integration.id, resource));
     const remaining = job.recordLimit === null ? undefined : job.recordLimit - progress.fetched;
     if (remaining === undefined || remaining > 0) {
       const batches = adapter.read(ctx, { resource, checkpoint: state.checkpoint, batchSize: this.env.syncBatchSize, limit: remaining });
-      // The integration's transformation rules run after the vendor mapper, before hashing (docs/transformations.md).
-      const transformer = await loadRecordTransformer(this.pool, integration.id);
+      // Transformation rules run after the vendor mapper (a no-op without rules for the resource);
       // prepare() serialises and hashes the next batch while Postgres writes the current one.
       const prepared = (async function* (writer: RecordWriter) {
         for await (const batch of batches) {
-          if (transformer.isEmpty) yield { batch, records: writer.prepare(batch.records) };
-          else {
-            const out = await transformer.transform(resource, batch.records);
-            yield { batch: { ...batch, failed: [...batch.failed, ...out.failed] }, records: writer.prepare(out.records) };
-          }
+          const out = await transformer.transform(resource, batch.records);
+          yield { batch: out.failed.length ? { ...batch, failed: [...batch.failed, ...out.failed] } : batch, records: writer.prepare(out.records) };
         }
       })(this.writer);
       let analyzeAt = progress.added + ANALYZE_FIRST_AT_ROWS;

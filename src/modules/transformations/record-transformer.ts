@@ -56,7 +56,7 @@ async function visit(node: unknown, parts: string[], fn: (parent: Record<string,
 /**
  * Applies an integration's transformation rules to canonical records, after the vendor mapper and
  * before hashing and writing (docs/transformations.md). Built once per sync job from the enabled
- * rules; `isEmpty` lets the caller skip it. Each record is copied, the rules of its resource run in
+ * rules; a resource without rules or mappings passes through untouched. Each record is copied, the rules of its resource run in
  * `order`, and the result must still pass {@link validateCanonicalRecord}; a rule that throws or
  * exceeds its budget fails that record alone.
  * @throws RuleParamError (at construction) when a stored rule no longer compiles or names no canonical field.

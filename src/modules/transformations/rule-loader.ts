@@ -6,7 +6,7 @@ import { RuleType } from './transformation-rule';
 /**
  * Loads the enabled transformation rules and the field mappings of an integration (tables
  * `transformation_rules`, `field_mappings`) and builds its {@link RecordTransformer}; two queries,
- * once per resource of a sync job. Empty without rules and mappings.
+ * once per sync job (SyncRunnerService.run). Empty without rules and mappings.
  * @throws RuleParamError when a stored rule no longer compiles (the job then fails naming it).
  */
 export async function loadRecordTransformer(pool: Pool, integrationId: string): Promise<RecordTransformer> {

@@ -1,6 +1,7 @@
 import { BadRequestException, Inject, Injectable, NotFoundException } from '@nestjs/common';
 import { Pool } from 'pg';
 import { isCanonicalFieldPath } from '../../canonical';
+import { validationFailed } from '../../common/validation';
 import { PG_POOL } from '../../database/database.module';
 import { IntegrationsService } from '../integrations/integrations.service';
 import { TransformationRuleCreateDto, TransformationRuleDto, TransformationRuleUpdateDto } from './dtos/transformation-rule.dto';
@@ -20,9 +21,9 @@ function toDto(r: Row): TransformationRuleDto {
   };
 }
 
-/** 400 naming the field (`field`, `params.mode`…) with `details` like the validation pipe's. */
-function badRule(param: string, message: string): BadRequestException {
-  return new BadRequestException({ message: `Validation failed: ${param} ${message}`, details: [{ field: param, errors: [`${param} ${message}`] }] });
+/** The 400 of a rule or mapping that does not compile, naming the field (`field`, `params.mode`, `source`…). */
+export function ruleRejected(error: RuleParamError): BadRequestException {
+  return validationFailed([{ field: error.param, errors: [error.message] }]);
 }
 
 /**
@@ -35,12 +36,11 @@ export class TransformationRulesService {
   constructor(@Inject(PG_POOL) private readonly pool: Pool, private readonly integrations: IntegrationsService) {}
 
   private check(rule: { resourceType: TransformationRuleDto['resourceType']; field: string; type: TransformationRuleDto['type']; params: Record<string, unknown> }): void {
-    if (!isCanonicalFieldPath(rule.resourceType, rule.field)) throw badRule('field', `is not a canonical field of ${rule.resourceType}`);
     try {
+      if (!isCanonicalFieldPath(rule.resourceType, rule.field)) throw new RuleParamError('field', `is not a canonical field of ${rule.resourceType}`);
       compileRule(rule);
     } catch (error) {
-      if (error instanceof RuleParamError) throw badRule(error.param, error.message.slice(error.param.length + 1));
-      throw error;
+      throw error instanceof RuleParamError ? ruleRejected(error) : error;
     }
   }
 

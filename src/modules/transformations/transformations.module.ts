@@ -4,6 +4,7 @@ import { RecordsModule } from '../records/records.module';
 import { TransformationRunsService } from './transformation-runs.service';
 import { TransformationPreviewService } from './transformation-preview.service';
 import { FieldMappingsController } from './field-mappings.controller';
+import { FieldMappingsService } from './field-mappings.service';
 import { TransformationRulesController } from './transformation-rules.controller';
 import { TransformationRulesService } from './transformation-rules.service';
 
@@ -11,6 +12,6 @@ import { TransformationRulesService } from './transformation-rules.service';
 @Module({
   imports: [IntegrationsModule, RecordsModule],
   controllers: [TransformationRulesController, FieldMappingsController],
-  providers: [TransformationRulesService, TransformationPreviewService, TransformationRunsService],
+  providers: [TransformationRulesService, FieldMappingsService, TransformationPreviewService, TransformationRunsService],
 })
 export class TransformationsModule {}

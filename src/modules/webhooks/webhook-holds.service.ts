@@ -10,7 +10,7 @@ import { enqueueDelivery } from './webhook-queue';
 
 /**
  * Deliveries for a disabled integration: verified and stored like any other, then `held` by the
- * processor instead of applied (a disabled integration must not call its vendor), and put back
+ * processor's claim instead of applied (a disabled integration must not call its vendor), and put back
  * to `pending` and queued again when the integration is enabled (its committed change, see
  * IntegrationsService.onChange). Only ids travel; the payload stays encrypted in Postgres.
  */
@@ -28,20 +28,6 @@ export class WebhookHoldsService implements OnModuleInit {
     this.integrations.onChange(async ({ integrationId, kind }) => {
       if (kind === 'updated') await this.release(integrationId);
     });
-  }
-
-  /**
-   * Holds a `pending` delivery when its integration is disabled, in one UPDATE.
-   * @returns true when it is now `held` (the caller must not process it).
-   */
-  async holdIfDisabled(deliveryRowId: string): Promise<boolean> {
-    const [rows] = await this.deliveries.query(
-      `UPDATE webhook_deliveries d SET status = 'held', updated_at = now()
-         FROM integrations i
-        WHERE d.id = $1 AND d.status = 'pending' AND i.id = d.integration_id AND NOT i.enabled
-        RETURNING d.id`, [deliveryRowId],
-    ) as [unknown[], number];
-    return rows.length > 0;
   }
 
   /**

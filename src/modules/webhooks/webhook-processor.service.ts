@@ -12,7 +12,6 @@ import { RecordWriter } from '../records/record-writer';
 import { WebhookCrypto } from './webhook-crypto';
 import { WebhookDelivery } from './webhook-delivery.entity';
 import { WebhookEndpoint } from './webhook-endpoint.entity';
-import { WebhookHoldsService } from './webhook-holds.service';
 
 /** What one processing attempt did. `retry` = a temporary failure the queue should retry. */
 export type ProcessOutcome = { status: 'skipped' | 'succeeded' | 'held'; changed: number } | { status: 'failed' | 'retry'; code: string };
@@ -35,17 +34,22 @@ export class WebhookProcessorService {
     private readonly writer: RecordWriter,
     private readonly crypto: WebhookCrypto,
     private readonly audit: AuditService,
-    private readonly holds: WebhookHoldsService,
   ) {}
 
   async process(deliveryRowId: string, lastAttempt: boolean): Promise<ProcessOutcome> {
-    // A disabled integration must not call its vendor: the delivery waits, `held`, until it is enabled.
-    if (await this.holds.holdIfDisabled(deliveryRowId)) return { status: 'held', changed: 0 };
-    const claimed = await this.deliveries.query(
-      `UPDATE webhook_deliveries SET status = 'processing', attempts = attempts + 1, updated_at = now()
-        WHERE id = $1 AND (status = 'pending' OR (status = 'processing' AND updated_at < now() - interval '5 minutes')) RETURNING id`, [deliveryRowId],
-    );
-    if (!(claimed[0] as unknown[]).length) return { status: 'skipped', changed: 0 };
+    // One UPDATE claims the delivery, or holds it when its integration is disabled (a disabled
+    // integration must not call its vendor; WebhookHoldsService releases it on enable).
+    const [claimed] = await this.deliveries.query(
+      `UPDATE webhook_deliveries d
+          SET status = CASE WHEN i.enabled THEN 'processing' ELSE 'held' END,
+              attempts = d.attempts + CASE WHEN i.enabled THEN 1 ELSE 0 END, updated_at = now()
+         FROM integrations i
+        WHERE d.id = $1 AND i.id = d.integration_id
+          AND (d.status = 'pending' OR (d.status = 'processing' AND d.updated_at < now() - interval '5 minutes'))
+        RETURNING d.status`, [deliveryRowId],
+    ) as [Array<{ status: string }>, number];
+    if (!claimed.length) return { status: 'skipped', changed: 0 };
+    if (claimed[0].status === 'held') return { status: 'held', changed: 0 };
     const delivery = await this.deliveries.createQueryBuilder('d').addSelect('d.payloadCiphertext').where('d.id = :id', { id: deliveryRowId }).getOneOrFail();
     try {
       const changed = await this.apply(delivery);
