@@ -1,5 +1,5 @@
 import { NestExpressApplication } from '@nestjs/platform-express';
-import { createHmac, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { gzipSync } from 'node:zlib';
 import request from 'supertest';
 import { DataSource } from 'typeorm';
@@ -7,6 +7,7 @@ import { createApp } from '../../src/bootstrap';
 import { loadEnv } from '../../src/config/env';
 import { OpenDentalApiSandbox, SANDBOX_API_PREFIX, SANDBOX_DEVELOPER_KEY } from '../../src/sandbox/opendental-api';
 import { buildSandbox, specDatabase } from '../helpers/sandbox';
+import { signStandardWebhook } from '../helpers/standard-webhooks';
 
 /**
  * The webhook receiver as an attacker and an operator would try it: the path in another casing,
@@ -17,11 +18,7 @@ const DB = specDatabase('od_spec_webhook_hardening');
 const CUSTOMER = `spec-webhook-hardening-${process.pid}`;
 const now = () => String(Math.floor(Date.now() / 1000));
 
-/** Signs like a Standard Webhooks sender (https://www.standardwebhooks.com/). */
-function sign(secret: string, id: string, timestamp: string, body: Buffer): string {
-  const key = Buffer.from(secret.slice('whsec_'.length), 'base64');
-  return `v1,${createHmac('sha256', key).update(Buffer.concat([Buffer.from(`${id}.${timestamp}.`), body])).digest('base64')}`;
-}
+const sign = signStandardWebhook;
 
 describe('webhook receiver hardening', () => {
   let a: NestExpressApplication;

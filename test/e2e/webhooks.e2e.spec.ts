@@ -1,7 +1,7 @@
 import { NestExpressApplication } from '@nestjs/platform-express';
 import fc from 'fast-check';
 import { Connection } from 'mysql2/promise';
-import { createHmac, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import request from 'supertest';
 import { DataSource } from 'typeorm';
 import { createApp } from '../../src/bootstrap';
@@ -9,16 +9,13 @@ import { loadEnv } from '../../src/config/env';
 import { OpenDentalApiSandbox, SANDBOX_API_PREFIX, SANDBOX_DEVELOPER_KEY } from '../../src/sandbox/opendental-api';
 import { openSandboxConnection } from '../../src/sandbox/opendental-db';
 import { buildSandbox, specDatabase } from '../helpers/sandbox';
+import { signStandardWebhook } from '../helpers/standard-webhooks';
 
 const DB = specDatabase('od_spec_webhooks');
 const CUSTOMER = `spec-webhooks-${process.pid}`;
 const now = () => Math.floor(Date.now() / 1000);
 
-/** Signs like a Standard Webhooks sender (spec/standard-webhooks.md). */
-function sign(secret: string, id: string, timestamp: string, body: string | Buffer): string {
-  const key = Buffer.from(secret.slice('whsec_'.length), 'base64');
-  return `v1,${createHmac('sha256', key).update(Buffer.concat([Buffer.from(`${id}.${timestamp}.`), Buffer.from(body)])).digest('base64')}`;
-}
+const sign = signStandardWebhook;
 
 describe('inbound webhooks (opendental-api against its sandbox)', () => {
   let app: NestExpressApplication;
