@@ -49,6 +49,10 @@ export interface AppEnv {
   shutdownTimeoutMs: number;
   /** Bearer token that opens `GET /metrics` (`METRICS_TOKEN`, at least 16 characters); null = /metrics answers 404. */
   metricsToken: string | null;
+  /** Internal port serving `GET /metrics` without a token (`METRICS_PORT`, 0 = a free port); null = no such listener. */
+  metricsPort: number | null;
+  /** Interface the metrics port binds to (`METRICS_HOST`, default `0.0.0.0`: the pod network; never publish that port). */
+  metricsHost: string;
   /** Developer defaults were used for secrets (a warning is printed at start). */
   usedDevDefaults: string[];
 }
@@ -168,6 +172,8 @@ export function loadEnv(source: NodeJS.ProcessEnv = process.env): AppEnv {
     secretsNamePrefix: source.SECRETS_NAME_PREFIX ?? 'ehr-sync-hub/',
     healthCheckIntervalSeconds: int(source, 'HEALTH_CHECK_INTERVAL_SECONDS', 300, 1, 86400),
     metricsToken,
+    metricsPort: source.METRICS_PORT ? int(source, 'METRICS_PORT', 0, 0, 65535) : null,
+    metricsHost: source.METRICS_HOST || '0.0.0.0',
     shutdownTimeoutMs: int(source, 'SHUTDOWN_TIMEOUT_MS', 25000, 1000, 600000),
     outboundPolicy: { requireHttps: production, allowed: allowedNetworks },
     publicBaseUrl: source.PUBLIC_BASE_URL ? url(source, 'PUBLIC_BASE_URL', '', ['http:', 'https:']).replace(/\/+$/, '') : null,

@@ -1,3 +1,5 @@
+import request from 'supertest';
+import { InternalMetricsServer } from '../../src/modules/operations/internal-metrics.server';
 import { bootAppWith, createOrg, TestApp } from '../helpers/app';
 
 const METRICS_TOKEN = 'metrics-token-for-the-spec-0123';
@@ -72,6 +74,29 @@ describe('operations: /metrics without METRICS_TOKEN', () => {
     } finally {
       await t.close();
     }
+  });
+});
+
+describe('operations: the internal metrics port (METRICS_PORT)', () => {
+  it('serves /metrics there without a token, 404 for any other path, while the API port stays closed', async () => {
+    const t = await bootAppWith({ METRICS_TOKEN: undefined, METRICS_PORT: '0', METRICS_HOST: '127.0.0.1' });
+    try {
+      const port = t.app.get(InternalMetricsServer).port;
+      expect(port).toBeGreaterThan(0);
+      await t.http.get('/api/v1/patients?limit=1').expect(401);
+      const internal = request(`http://127.0.0.1:${port}`);
+      const res = await internal.get('/metrics').expect(200);
+      expect(res.headers['content-type']).toMatch(/^text\/plain;.*version=0\.0\.4/);
+      expect(res.text).toMatch(/http_request_duration_seconds_count\{method="GET",route="\/api\/v1\/patients",status_code="401"\} [1-9]/);
+      expect(res.text).toMatch(/bullmq_queue_jobs\{queue="sync-jobs",state="waiting"\} \d+/);
+      await internal.get('/').expect(404);
+      await internal.post('/metrics').expect(404);
+      // The API port's /metrics keeps its own rule: no METRICS_TOKEN, nothing there.
+      await t.http.get('/metrics').expect(404);
+    } finally {
+      await t.close();
+    }
+    expect(t.app.get(InternalMetricsServer).port).toBeNull();
   });
 });
 
