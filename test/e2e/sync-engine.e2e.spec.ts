@@ -1,4 +1,5 @@
 import { Connection } from 'mysql2/promise';
+import { DataSource } from 'typeorm';
 import { OpenDentalDbAdapter } from '../../src/providers/opendental-db/opendental-db.adapter';
 import { openSandboxConnection } from '../../src/sandbox/opendental-db';
 import { bootApp, createOrg, TestApp, waitForJob } from '../helpers/app';
@@ -123,5 +124,36 @@ describe('sync engine: limits, cancel, retry, conflicts, keyset boundaries', () 
       resumed.push(...batch.records.map((r) => r.externalId));
     }
     expect(resumed).toEqual([String(ids[2])]);
+  });
+
+  it('a job that grew records by 1,000 rows or more ends with fresh planner statistics; a quiet incremental leaves them', async () => {
+    const db = t.app.get(DataSource);
+    const statistics = async () => {
+      const [{ reltuples }] = await db.query("SELECT reltuples::bigint AS reltuples FROM pg_class WHERE relname = 'records'");
+      const [{ n }] = await db.query('SELECT count(*)::bigint AS n FROM records');
+      return { estimated: Number(reltuples), actual: Number(n) };
+    };
+    // Autovacuum off for this table, so only the sync can refresh the estimate (restored below).
+    await db.query('ALTER TABLE records SET (autovacuum_enabled = false)');
+    try {
+      const id = await newIntegration('statistics');
+      const full = await waitForJob(t, org.auth, (await post('/api/v1/sync/jobs', { integrationId: id, mode: 'full' }).expect(202)).body.id);
+      expect(full.status).toBe('succeeded');
+      const added = Object.values(full.progress as Record<string, { added: number }>).reduce((n, p) => n + p.added, 0);
+      expect(added).toBeGreaterThanOrEqual(1000);
+      // Under 30,000 rows ANALYZE reads every row: the estimate is the exact count.
+      const after = await statistics();
+      expect(after.estimated).toBe(after.actual);
+      // Ten rows the planner has not seen: a quiet incremental must not pay for an ANALYZE to learn of them.
+      await db.query(`INSERT INTO records (organization_id, integration_id, resource_type, external_id, data, content_hash)
+        SELECT organization_id, integration_id, resource_type, external_id || '-copy', data, content_hash FROM records WHERE integration_id = $1 AND resource_type = 'locations' LIMIT 10`, [id]);
+      const quiet = await waitForJob(t, org.auth, (await post('/api/v1/sync/jobs', { integrationId: id, mode: 'incremental' }).expect(202)).body.id);
+      expect(quiet.status).toBe('succeeded');
+      const unchanged = await statistics();
+      expect(unchanged.actual).toBeGreaterThan(after.actual);
+      expect(unchanged.estimated).toBe(after.estimated);
+    } finally {
+      await db.query('ALTER TABLE records RESET (autovacuum_enabled)');
+    }
   });
 });
