@@ -56,7 +56,7 @@ describe('NexHealthAdapter against the sandbox', () => {
       providers: { records: [...inst().providers.values()].filter((p) => p.location_ids.includes(LOCATION)).length },
       locations: { records: 3 },
       patients: { records: patients.length },
-      coverages: { records: inst().coverages.size },
+      coverages: { records: [...inst().coverages.values()].filter((c) => ids.has(c.patient_id)).length },
       appointments: { records: appointments.filter((a) => !a.unavailable).length, skipped: appointments.filter((a) => a.unavailable).length },
       documents: { records: [...inst().documents.values()].filter((d) => ids.has(d.patient_id)).length },
       balances: { records: [...inst().balances.values()].filter((b) => b.location_id === LOCATION).length },
@@ -67,9 +67,27 @@ describe('NexHealthAdapter against the sandbox', () => {
       expect({ resource, records: result.records.size, skipped: result.skipped.length, failed: result.failed.length })
         .toEqual({ resource, records: expected[resource].records, skipped: expected[resource].skipped ?? 0, failed: 0 });
     }
-    // Paging really happened: patients took ceil(n / 50) list pages.
+    // Paging really happened: patients took ceil(n / 50) list pages, every one location_strict.
     const patientPages = nex.sandbox.requests(NEXHEALTH_SANDBOX_API_KEY).filter((r) => r.path.endsWith('/patients') && r.status === 200);
-    expect(patientPages.length).toBe(2 * Math.ceil(patients.length / 50)); // patients, then documents' patient stream
+    // patients, the coverages' ids-only pass (1,000 a page), then documents' patient stream
+    expect(patientPages.length).toBe(2 * Math.ceil(patients.length / 50) + Math.ceil(patients.length / 1000));
+  });
+
+  it('two locations on one EHR: each integration stores its own location\'s patients, coverages and documents only', async () => {
+    const others = [...inst().patients.values()].filter((p) => p.location_id !== LOCATION);
+    expect(others.length).toBeGreaterThan(0);
+    // Without location_strict NexHealth searches the whole EHR: the other locations' patients come back too.
+    const wide = await readAll(adapter, ctx(), 'patients');
+    expect([...wide.records.keys()].sort()).toEqual(atLocation().map((p) => String(p.id)).sort());
+    const second = others[0].location_id;
+    const atSecond = [...inst().patients.values()].filter((p) => p.location_id === second);
+    const otherIntegration = await readAll(adapter, ctx({ locationId: second }), 'patients');
+    expect([...otherIntegration.records.keys()].sort()).toEqual(atSecond.map((p) => String(p.id)).sort());
+    for (const record of otherIntegration.records.values()) expect(record.data.primaryLocation).toEqual({ externalId: String(second) });
+    const secondIds = new Set(atSecond.map((p) => String(p.id)));
+    const coverages = await readAll(adapter, ctx({ locationId: second }), 'coverages');
+    expect(coverages.records.size).toBe([...inst().coverages.values()].filter((c) => secondIds.has(String(c.patient_id))).length);
+    for (const c of coverages.records.values()) expect(secondIds.has(String((c.raw as { patient_id: number }).patient_id))).toBe(true);
   });
 
   it('resumes a pass from a mid-page checkpoint without gaps', async () => {

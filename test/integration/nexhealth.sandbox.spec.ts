@@ -134,7 +134,7 @@ describe('NexHealth sandbox (v3.0.0 OpenAPI)', () => {
     nex.sandbox.configure({ tokenLifetimeSeconds: 86_400 });
   });
 
-  it('GET /patients pages by cursor (default 5, forward and back) over exactly the location\'s patients', async () => {
+  it('GET /patients pages by cursor (default 5, forward and back) over exactly the location\'s patients with location_strict, over the whole EHR without', async () => {
     const first = await get(`/patients?${SD}&location_id=101`);
     expect(first.status).toBe(200);
     expectValid(first.body, '/patients', 'get', 200);
@@ -144,7 +144,7 @@ describe('NexHealth sandbox (v3.0.0 OpenAPI)', () => {
     let cursor: string | null = null;
     let second: any = null;
     for (;;) {
-      const page = await get(`/patients?${SD}&location_id=101&per_page=17${cursor ? `&end_cursor=${cursor}` : ''}`);
+      const page = await get(`/patients?${SD}&location_id=101&location_strict=true&per_page=17${cursor ? `&end_cursor=${cursor}` : ''}`);
       expectValid(page.body, '/patients', 'get', 200);
       ids.push(...page.body.data.map((p: { id: number }) => p.id));
       if (ids.length === 34) second = page.body;
@@ -153,8 +153,13 @@ describe('NexHealth sandbox (v3.0.0 OpenAPI)', () => {
     }
     const expected = [...nex.sandbox.institution.patients.values()].filter((p) => p.location_id === 101).map((p) => p.id).sort((a, b) => a - b);
     expect(ids).toEqual(expected);
-    const back = await get(`/patients?${SD}&location_id=101&per_page=17&start_cursor=${second.page_info.start_cursor}`);
+    const back = await get(`/patients?${SD}&location_id=101&location_strict=true&per_page=17&start_cursor=${second.page_info.start_cursor}`);
     expect(back.body.data.map((p: { id: number }) => p.id)).toEqual(expected.slice(0, 17));
+    // Without location_strict (its default is false) the search spans every location of the EHR.
+    const wide = await get(`/patients?${SD}&location_id=101&per_page=1000`);
+    const everyone = [...nex.sandbox.institution.patients.values()].map((p) => p.id).sort((a, b) => a - b);
+    expect(everyone.length).toBeGreaterThan(expected.length);
+    expect(wide.body.data.map((p: { id: number }) => p.id)).toEqual(everyone);
     expect((await get(`/patients?${SD}`)).status).toBe(400);
     expect((await get(`/patients?${SD}&location_id=101&per_page=1001`)).status).toBe(400);
   });

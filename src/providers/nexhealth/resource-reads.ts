@@ -1,8 +1,9 @@
 import { ReadBatch, ReadRequest, ResourceType } from '../provider-adapter';
+import { ProviderException, ProviderExceptionCode } from '../provider.exception';
 import { mapNexAppointment } from './appointment.mapper';
 import { Mapped } from '../common/read-batch';
 import { CursorStream, fetchList, readCursorStreams } from './cursor-reader';
-import { NexHealthClient } from './http-client';
+import { NexHealthClient, NexResponse } from './http-client';
 import { NexHealthConfig } from './nexhealth.config';
 import { mapNexPatient, NexPatientJson } from './patient.mapper';
 import { mapNexBalance, mapNexCoverage, mapNexDocument, mapNexOperatory, mapNexProvider } from './records.mapper';
@@ -18,12 +19,45 @@ function scoped(config: NexHealthConfig, location: boolean): Record<string, stri
 }
 
 /**
+ * The location's patients only: without `location_strict=true` GET /patients searches across the
+ * whole EHR system, so a location sharing its EHR with others would store their patients under its
+ * own `clinicExternalId` ([NEX-OAS] getPatients, parameter location_strict).
+ */
+function locationPatients(config: NexHealthConfig): Record<string, string | number | boolean> {
+  return { ...scoped(config, true), location_strict: true };
+}
+
+/** Page size of the ids-only pass over the location's patients (NexHealth's maximum per_page). */
+const ID_PAGE_SIZE = 1000;
+
+/**
+ * The ids of the location's patients, for lists NexHealth answers per institution (insurance
+ * coverages): GET /patients with location_strict, 1,000 per page, ids kept only. One request per
+ * 1,000 patients, made once per pass and only when such a list is read.
+ * @throws ProviderException as the client raises it (the read fails or retries as any call does).
+ */
+async function locationPatientIds(client: NexHealthClient, config: NexHealthConfig): Promise<Set<string>> {
+  const ids = new Set<string>();
+  let cursor: string | null = null;
+  for (;;) {
+    const page: NexResponse<Array<Record<string, unknown>>> = await client.get<Array<Record<string, unknown>>>('/patients', { ...locationPatients(config), per_page: ID_PAGE_SIZE, ...(cursor ? { end_cursor: cursor } : {}) });
+    const rows = page.body.data;
+    if (!Array.isArray(rows)) throw new ProviderException(ProviderExceptionCode.VENDOR_ERROR, 'NexHealth GET /patients did not answer a list', { temporary: false });
+    for (const row of rows) ids.add(String(row.id));
+    const info = page.body.page_info ?? {};
+    if (info.has_next_page !== true || !info.end_cursor || rows.length === 0) return ids;
+    cursor = info.end_cursor;
+  }
+}
+
+/**
  * The read of one resource (§3 endpoints), chosen to spend the fewest requests under the rate limits:
- * - patients: GET /patients of the location, paged (per_page up to 1000), incremental by updated_since;
+ * - patients: GET /patients of the location (`location_strict=true`), paged (per_page up to 1000), incremental by updated_since;
  * - appointments: GET /appointments of the location in one wide window (now − lookback … now + lookahead,
  *   fixed per pass), paged, incremental. One request per 1000 appointments instead of one per patient
  *   (or per 25 patients with patient_ids[]): the 10 req/s appointments limit makes per-patient reads the slowest path;
- * - coverages: GET /insurance_coverages for the institution (active, then inactive), paged, incremental;
+ * - coverages: GET /insurance_coverages for the institution (active, then inactive), paged, incremental,
+ *   keeping those of the location's patients (ids read once per pass, 1,000 per request);
  * - documents: GET /patients/{id}/documents per patient of the location (NexHealth has no document list), read whole;
  * - providers: GET /providers of the location (active, then inactive), incremental;
  * - locations: GET /operatories of the location (our locations are operatories, like OpenDental's), incremental;
@@ -35,7 +69,7 @@ export function readResource(client: NexHealthClient, config: NexHealthConfig, r
   const patientOptions = { requireBirthdate: config.requireBirthdate, locationId: config.locationId };
   switch (resource) {
     case 'patients':
-      return read([{ name: 'patients', path: '/patients', query: scoped(config, true), incremental: true }], (row) => mapNexPatient(row as NexPatientJson, patientOptions));
+      return read([{ name: 'patients', path: '/patients', query: locationPatients(config), incremental: true }], (row) => mapNexPatient(row as NexPatientJson, patientOptions));
     case 'appointments':
       return read([{
         name: 'appointments', path: '/appointments', query: scoped(config, true), incremental: true,
@@ -44,13 +78,16 @@ export function readResource(client: NexHealthClient, config: NexHealthConfig, r
           end: new Date(Date.now() + config.appointmentsLookaheadDays * DAY).toISOString(),
         }),
       }], mapNexAppointment);
-    case 'coverages':
+    case 'coverages': {
+      // Coverages are listed per institution: only those of the location's patients belong to this integration.
+      let ofLocation: Promise<Set<string>> | null = null;
       return read([
         { name: 'coverages:active', path: '/insurance_coverages', query: { ...scoped(config, false), active: true }, incremental: true },
         { name: 'coverages:inactive', path: '/insurance_coverages', query: { ...scoped(config, false), active: false }, incremental: true },
-      ], mapNexCoverage);
+      ], async (row) => (await (ofLocation ??= locationPatientIds(client, config))).has(String(row.patient_id)) ? mapNexCoverage(row) : []);
+    }
     case 'documents':
-      return read([{ name: 'documents:patients', path: '/patients', query: scoped(config, true), incremental: false }], async (patient) => {
+      return read([{ name: 'documents:patients', path: '/patients', query: locationPatients(config), incremental: false }], async (patient) => {
         const docs = await fetchList(client, `/patients/${patient.id}/documents`, scoped(config, false));
         return docs.map((doc) => mapNexDocument(doc, String(patient.id)));
       });

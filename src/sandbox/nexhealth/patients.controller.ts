@@ -19,7 +19,9 @@ export class NexPatientsController {
   constructor(private readonly sandbox: NexHealthSandbox) {}
 
   /**
-   * GET /patients: `subdomain` and `location_id` required; filters `name` (contains, any case),
+   * GET /patients: `subdomain` and `location_id` required. As at NexHealth, `location_id` alone
+   * searches across the whole EHR system (every location of the institution); `location_strict=true`
+   * returns only the location's patients ([NEX-OAS] getPatients). Filters `name` (contains, any case),
    * `email`, `phone_number`, `date_of_birth`, `inactive`, `foreign_id`, `updated_since`
    * (inclusive); `sort` id | -id | updated_at | -updated_at; cursor paging (per_page 5 by default, ≤ 1000).
    */
@@ -32,7 +34,8 @@ export class NexPatientsController {
     const dob = param(q, 'date_of_birth');
     const inactive = optBool(q, 'inactive');
     const foreignId = param(q, 'foreign_id');
-    let rows = [...institution.patients.values()].filter((p) => p.location_id === locationId
+    const strict = optBool(q, 'location_strict') === true;
+    let rows = [...institution.patients.values()].filter((p) => (!strict || p.location_id === locationId)
       && (name === undefined || p.name.toLowerCase().includes(name))
       && (email === undefined || p.email?.toLowerCase() === email)
       && (phone === undefined || [p.bio.phone_number, p.bio.cell_phone_number, p.bio.home_phone_number, p.bio.work_phone_number].includes(phone))
