@@ -71,6 +71,12 @@ describe('NexHealthAdapter against the sandbox', () => {
     const patientPages = nex.sandbox.requests(NEXHEALTH_SANDBOX_API_KEY).filter((r) => r.path.endsWith('/patients') && r.status === 200);
     // patients, the coverages' ids-only pass (1,000 a page), then documents' patient stream
     expect(patientPages.length).toBe(2 * Math.ceil(patients.length / 50) + Math.ceil(patients.length / 1000));
+    // Accept follows each operation's declared response type: version 2 for documents, JSON for lists.
+    const sent = nex.sandbox.requests(NEXHEALTH_SANDBOX_API_KEY);
+    expect(new Set(patientPages.map((r) => r.accept))).toEqual(new Set(['application/json']));
+    const documentReads = sent.filter((r) => /\/patients\/\d+\/documents$/.test(r.path));
+    expect(documentReads.length).toBe(patients.length);
+    expect(new Set(documentReads.map((r) => r.accept))).toEqual(new Set(['application/vnd.Nexhealth+json;version=2']));
   });
 
   it('two locations on one EHR: each integration stores its own location\'s patients, coverages and documents only', async () => {

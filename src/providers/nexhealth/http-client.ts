@@ -4,6 +4,7 @@ import { checkAxiosRequest, checkedAgents, throwIfRefused } from '../common/outb
 import { abortableSleep, backoffMs, NOT_SENT_CODES, parseRetryAfter, RequestAborted, RetryOptions } from '../common/retry';
 import { SharedThrottle } from '../common/shared-throttle';
 import { ProviderException, ProviderExceptionCode } from '../provider.exception';
+import { acceptFor } from './media-types';
 import { NEXHEALTH_API_VERSION } from './nexhealth.config';
 import { NexHealthClientLimits, windowsFor } from './rate-limits';
 import { NexHealthTokenCache } from './token-cache';
@@ -152,7 +153,7 @@ export class NexHealthClient {
       const response = await http.request({
         method, url: `${baseUrl}${path}${queryString(query)}`, timeout: timeoutMs, signal,
         data: body === undefined ? undefined : JSON.stringify(body),
-        headers: { ...auth, 'Nex-Api-Version': NEXHEALTH_API_VERSION, Accept: 'application/json', ...(body === undefined ? {} : { 'Content-Type': 'application/json' }) },
+        headers: { ...auth, 'Nex-Api-Version': NEXHEALTH_API_VERSION, Accept: acceptFor(method, path), ...(body === undefined ? {} : { 'Content-Type': 'application/json' }) },
       });
       return { response, networkCode: '' };
     } catch (error) {

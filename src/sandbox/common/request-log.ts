@@ -8,6 +8,8 @@ export interface SandboxRequestEntry {
   throttled: boolean;
   /** Final HTTP status, once answered. */
   status: number | null;
+  /** The request's `Accept` header, when the sandbox records it (NexHealth's version-2 media type). */
+  accept?: string | null;
 }
 
 /** Requests kept per key before the oldest are dropped. */

@@ -37,7 +37,7 @@ export class NexHealthGate implements CanActivate {
       keyHash = bearer ? this.sandbox.tokens.verify(bearer[1]) : null;
       if (!keyHash) throw new NexApiError(401, bearer ? 'Token is invalid or expired' : 'Unauthorized');
     }
-    const entry = this.sandbox.recordRequest(keyHash, { at: Date.now(), method: req.method, path: req.path, throttled: false, status: null });
+    const entry = this.sandbox.recordRequest(keyHash, { at: Date.now(), method: req.method, path: req.path, throttled: false, status: null, accept: req.headers.accept ?? null });
     res.on('finish', () => (entry.status = res.statusCode));
     if (!authenticating) {
       const version = req.headers['nex-api-version'];
