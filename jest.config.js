@@ -18,4 +18,7 @@ module.exports = {
   globalSetup: '<rootDir>/test/global-setup.ts',
   testTimeout: 120000,
   maxWorkers: 1,
+  // A handle a spec forgot to close must never hold CI past its deadline: exit once the run is over.
+  // `npm run test:handles` (--detectOpenHandles) names such handles.
+  forceExit: true,
 };
