@@ -33,6 +33,14 @@ export interface VendorCapabilities {
   resources: ResourceType[];
   /** Resources that support incremental reads from a checkpoint (the rest are read whole each time). */
   incremental: ResourceType[];
+  /**
+   * Resources whose full pass (a read from no checkpoint) lists every live record the adapter
+   * stores, so a record a complete full pass did not see was deleted at the source (deletes by
+   * reconciliation, docs/sync-jobs.md). Leave out a resource whose full pass is partial by design
+   * (a rolling date window, a search the vendor caps). Incremental ones among them also get a
+   * periodic full pass on the integration's reconciliation interval.
+   */
+  reconcileDeletes?: ResourceType[];
 }
 
 /** A credential the integration form asks for; values are never returned by the API. */

@@ -30,6 +30,8 @@ export class Integration {
   @Column({ type: 'timestamptz', nullable: true }) lastSyncedAt: Date | null;
   /** Minutes after the last successful sync (or creation, never synced) before the integration is `stale`; null = no SLA. */
   @Column({ type: 'integer', nullable: true }) freshnessSlaMinutes: number | null;
+  /** Hours between the full passes that find hard deletes in incremental resources (null = 24). */
+  @Column({ type: 'integer', nullable: true }) reconcileIntervalHours: number | null;
   @CreateDateColumn({ type: 'timestamptz' }) createdAt: Date;
   @UpdateDateColumn({ type: 'timestamptz' }) updatedAt: Date;
 }

@@ -10,7 +10,7 @@ export function toIntegrationDto(i: Integration): IntegrationResponseDto {
     credentialsSecret: i.credentialsProvider !== 'local' && i.credentialsSecretId
       ? { provider: i.credentialsProvider as CredentialsSecretRefDto['provider'], secretId: i.credentialsSecretId }
       : null,
-    syncSchedule: i.syncSchedule, freshnessSlaMinutes: i.freshnessSlaMinutes, healthStatus: i.healthStatus, lastTestedAt: i.lastTestedAt, lastError: i.lastError,
+    syncSchedule: i.syncSchedule, freshnessSlaMinutes: i.freshnessSlaMinutes, reconcileIntervalHours: i.reconcileIntervalHours, healthStatus: i.healthStatus, lastTestedAt: i.lastTestedAt, lastError: i.lastError,
     lastSyncedAt: i.lastSyncedAt, createdAt: i.createdAt, updatedAt: i.updatedAt,
   };
 }

@@ -113,6 +113,7 @@ export class IntegrationsService {
       config: dto.config,
       syncSchedule: dto.syncSchedule ?? null,
       freshnessSlaMinutes: dto.freshnessSlaMinutes ?? null,
+      reconcileIntervalHours: dto.reconcileIntervalHours ?? null,
     });
     Object.assign(integration, this.credentialColumns(integration, input));
     await this.dataSource.transaction(async (manager) => {
@@ -159,6 +160,7 @@ export class IntegrationsService {
       patch.syncSchedule = dto.syncSchedule;
     }
     if (dto.freshnessSlaMinutes !== undefined) patch.freshnessSlaMinutes = dto.freshnessSlaMinutes;
+    if (dto.reconcileIntervalHours !== undefined) patch.reconcileIntervalHours = dto.reconcileIntervalHours;
     const input = this.credentialsInput(actor.organizationId, adapter, dto, false);
     if (input) Object.assign(patch, this.credentialColumns(integration, input));
     await this.dataSource.transaction(async (manager) => {

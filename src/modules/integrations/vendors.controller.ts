@@ -15,6 +15,7 @@ export class VendorQueryDto {
 class VendorCapabilitiesDto {
   @ApiProperty({ type: [String], example: ['patients', 'appointments'] }) resources: string[];
   @ApiProperty({ type: [String], description: 'Resources read incrementally from a checkpoint.' }) incremental: string[];
+  @ApiProperty({ type: [String], description: 'Resources whose records deleted at the source are found by a full pass (deletes by reconciliation, docs/sync-jobs.md).' }) reconcileDeletes: string[];
   @ApiProperty() webhooks: boolean;
   @ApiProperty() writeBack: boolean;
   @ApiProperty() listDatabases: boolean;
@@ -51,7 +52,7 @@ export function vendorEntry(adapter: ProviderAdapter): VendorDto {
   return {
     id: d.id, name: d.name, category: d.category, description: d.description,
     capabilities: {
-      resources: d.capabilities.resources, incremental: d.capabilities.incremental,
+      resources: d.capabilities.resources, incremental: d.capabilities.incremental, reconcileDeletes: d.capabilities.reconcileDeletes ?? [],
       webhooks: !!hooks, writeBack: !!adapter.writeBack, listDatabases: !!adapter.listDatabases, registerWebhooks: !!hooks?.register,
     },
     configSchema: d.configSchema,

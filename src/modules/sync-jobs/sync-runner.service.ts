@@ -18,6 +18,7 @@ import { RecordTransformer } from '../transformations/record-transformer';
 import { loadRecordTransformer } from '../transformations/rule-loader';
 import { emptyProgress, ResourceProgress, SyncJob, TERMINAL_STATUSES } from './sync-job.entity';
 import { insertIssues, loadState, saveState, SyncState } from './sync-state.repository';
+import { PassKind, PassSightings, reconciliationDue, tombstoneUnseen } from './delete-reconciliation';
 
 /** Why a run stopped early. */
 export type StopReason = 'shutdown' | null;
@@ -138,18 +139,32 @@ export class SyncRunnerService {
     });
   }
 
-  private startState(job: SyncJob, adapter: ProviderAdapter, resource: ResourceType, saved: SyncState): SyncState {
-    const incremental = adapter.descriptor.capabilities.incremental.includes(resource);
-    // A full job starts a new pass unless one is unfinished (crash, retry or `limit`): that one continues.
-    if (!incremental || (job.mode === 'full' && !saved.inFullPass)) return { checkpoint: null, inFullPass: true };
-    return { checkpoint: saved.checkpoint, inFullPass: saved.inFullPass || saved.checkpoint === null };
+  /**
+   * Where a resource's read starts: a full job (or a resource read whole) starts a new full pass
+   * unless one is unfinished (crash, retry or `limit`: that one continues); an incremental job
+   * continues from the checkpoint, or makes the periodic full pass when it is due (deletes by
+   * reconciliation, docs/sync-jobs.md).
+   */
+  private startState(job: SyncJob, integration: Integration, adapter: ProviderAdapter, resource: ResourceType, saved: SyncState): SyncState & { pass: PassKind } {
+    const capabilities = adapter.descriptor.capabilities;
+    const incremental = capabilities.incremental.includes(resource);
+    if (!incremental || (job.mode === 'full' && !saved.inFullPass)) return { checkpoint: null, inFullPass: true, pass: 'full' };
+    if (saved.checkpoint === null) return { checkpoint: null, inFullPass: true, pass: 'full' };
+    if (saved.inFullPass) return { checkpoint: saved.checkpoint, inFullPass: true, pass: 'full' };
+    if (job.mode === 'incremental' && reconciliationDue(capabilities, resource, saved.lastFullPassAt, integration.reconcileIntervalHours)) {
+      return { checkpoint: null, inFullPass: true, pass: 'reconciliation' };
+    }
+    return { checkpoint: saved.checkpoint, inFullPass: false, pass: 'incremental' };
   }
 
   private async syncResource(
     job: SyncJob, integration: Integration, adapter: ProviderAdapter, ctx: Parameters<ProviderAdapter['read']>[0],
     resource: ResourceType, progress: ResourceProgress, control: RunControl, transformer: RecordTransformer,
   ): Promise<'cancelled' | 'shutdown' | null> {
-    const state = this.startState(job, adapter, resource, await loadState(this.pool, integration.id, resource));
+    const state = this.startState(job, integration, adapter, resource, await loadState(this.pool, integration.id, resource));
+    progress.pass = state.pass;
+    // A pass that starts here from no checkpoint sees every live id of a reconciled resource; one resumed mid-pass cannot tell.
+    const sightings = state.checkpoint === null && adapter.descriptor.capabilities.reconcileDeletes?.includes(resource) ? new PassSightings() : null;
     const remaining = job.recordLimit === null ? undefined : job.recordLimit - progress.fetched;
     if (remaining === undefined || remaining > 0) {
       const batches = adapter.read(ctx, { resource, checkpoint: state.checkpoint, batchSize: this.env.syncBatchSize, limit: remaining });
@@ -164,6 +179,7 @@ export class SyncRunnerService {
       let analyzeAt = progress.added + ANALYZE_FIRST_AT_ROWS;
       for await (const { batch, records } of prefetch(prepared)) {
         state.checkpoint = batch.checkpoint;
+        sightings?.add({ records: records.map((r) => r.record), skipped: batch.skipped, failed: batch.failed });
         const cancelRequested = await this.commitBatch(job, resource, batch, records, progress, state);
         if (progress.added >= analyzeAt) {
           await this.pool.query('ANALYZE records (integration_id, resource_type)');
@@ -177,7 +193,14 @@ export class SyncRunnerService {
     progress.done = true;
     progress.outcome = 'completed';
     await withTransaction(this.pool, async (client) => {
-      if (!limited) await saveState(client, integration.id, resource, { checkpoint: state.checkpoint, inFullPass: false }, job.id);
+      const swept = sightings && !limited;
+      if (swept) {
+        const tombstoned = await tombstoneUnseen(client, integration.id, resource, sightings);
+        progress.deleted += tombstoned;
+        progress.reconciledDeletes = tombstoned;
+        if (tombstoned) this.metrics.syncRecords.inc({ resource, outcome: 'deleted' }, tombstoned);
+      }
+      if (!limited) await saveState(client, integration.id, resource, { checkpoint: state.checkpoint, inFullPass: false }, job.id, Boolean(swept));
       const stored = await client.query<{ n: string }>(
         'SELECT count(*) AS n FROM records WHERE integration_id = $1 AND resource_type = $2 AND deleted_at IS NULL', [integration.id, resource]);
       progress.stored = Number(stored.rows[0].n);

@@ -58,7 +58,8 @@ const DESCRIPTOR: VendorDescriptor = {
   name: 'FHIR R4 server (SMART Backend Services)',
   category: 'ehr',
   description: 'Reads any FHIR R4 server that offers SMART Backend Services (private_key_jwt RS384/ES384 or client_secret_basic) by paged search with _lastUpdated increments.',
-  capabilities: { resources: RESOURCES, incremental: RESOURCES },
+  // FHIR search never returns deleted resources and few servers offer _history: a full pass finds them (FHIR-R4.md).
+  capabilities: { resources: RESOURCES, incremental: RESOURCES, reconcileDeletes: RESOURCES },
   configSchema: FHIR_R4_CONFIG_SCHEMA,
   credentialFields: [
     { name: 'privateKey', label: 'Private key (PEM, PKCS#8)', description: 'Signs the client assertion (private_key_jwt); its public key is registered at the EHR under config.keyId.', required: false },

@@ -46,6 +46,8 @@ const DESCRIPTOR: VendorDescriptor = {
   capabilities: {
     resources: RESOURCES,
     incremental: ['providers', 'locations', 'patients', 'coverages', 'appointments', 'balances'],
+    // Appointments are read in a date window, so a full pass does not list them all: not reconciled.
+    reconcileDeletes: ['patients', 'coverages', 'documents'],
   },
   configSchema: NEXHEALTH_CONFIG_SCHEMA,
   credentialFields: [{ name: 'apiKey', label: 'API key', description: 'The NexHealth API key (sandbox or production).', required: true }],

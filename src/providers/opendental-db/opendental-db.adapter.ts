@@ -22,6 +22,8 @@ const DESCRIPTOR: VendorDescriptor = {
     resources: ['providers', 'locations', 'patients', 'coverages', 'appointments', 'documents'],
     // Coverages are read whole each time: see resource-readers.ts.
     incremental: ['providers', 'locations', 'patients', 'appointments', 'documents'],
+    // A full pass reads every row its filters keep; rows deleted outright (patplan, document) are found that way.
+    reconcileDeletes: ['providers', 'locations', 'patients', 'coverages', 'appointments', 'documents'],
   },
   configSchema: OPENDENTAL_DB_CONFIG_SCHEMA,
   credentialFields: [{ name: 'password', label: 'Database password', required: true }],

@@ -31,6 +31,12 @@ const FRESHNESS_SLA_DOC = {
   example: 60, nullable: true, type: Number, minimum: 1, maximum: 525600,
 };
 
+const RECONCILE_INTERVAL_DOC = {
+  description: 'Hours (1-8760) between the full passes an incremental schedule makes to find records deleted at the source '
+    + '(resources the vendor reads incrementally, such as documents, keep no trace of a hard delete); null = 24. See docs/sync-jobs.md.',
+  example: 24, nullable: true, type: Number, minimum: 1, maximum: 8760,
+};
+
 export class IntegrationCreateDto {
   @ApiProperty({ description: 'Vendor id from GET /api/v1/vendors.', example: 'opendental-db' })
   @IsString() @IsNotEmpty() @MaxLength(50)
@@ -83,6 +89,10 @@ export class IntegrationCreateDto {
   @ApiPropertyOptional({ ...FRESHNESS_SLA_DOC })
   @IsOptional() @ValidateIf((_, v) => v !== null) @IsInt() @Min(1) @Max(525600)
   freshnessSlaMinutes?: number | null;
+
+  @ApiPropertyOptional({ ...RECONCILE_INTERVAL_DOC })
+  @IsOptional() @ValidateIf((_, v) => v !== null) @IsInt() @Min(1) @Max(8760)
+  reconcileIntervalHours?: number | null;
 }
 
 export class IntegrationUpdateDto {
@@ -123,6 +133,10 @@ export class IntegrationUpdateDto {
   @ApiPropertyOptional({ ...FRESHNESS_SLA_DOC, description: `${FRESHNESS_SLA_DOC.description} null removes the SLA.` })
   @IsOptional() @ValidateIf((_, v) => v !== null) @IsInt() @Min(1) @Max(525600)
   freshnessSlaMinutes?: number | null;
+
+  @ApiPropertyOptional({ ...RECONCILE_INTERVAL_DOC, description: `${RECONCILE_INTERVAL_DOC.description} null restores the default.` })
+  @IsOptional() @ValidateIf((_, v) => v !== null) @IsInt() @Min(1) @Max(8760)
+  reconcileIntervalHours?: number | null;
 }
 
 export class IntegrationToggleDto {
@@ -147,6 +161,7 @@ export class IntegrationResponseDto {
   }) credentialsSecret: CredentialsSecretRefDto | null;
   @ApiPropertyOptional({ nullable: true, type: String }) syncSchedule: string | null;
   @ApiPropertyOptional({ nullable: true, type: Number, example: 60, description: 'Freshness SLA in minutes; null = none.' }) freshnessSlaMinutes: number | null;
+  @ApiPropertyOptional({ nullable: true, type: Number, example: 24, description: 'Hours between the full passes that find hard deletes; null = 24.' }) reconcileIntervalHours: number | null;
   @ApiProperty({ enum: ['unknown', 'healthy', 'unhealthy', 'stale'] }) healthStatus: string;
   @ApiPropertyOptional({ nullable: true, type: String, format: 'date-time' }) lastTestedAt: Date | null;
   @ApiPropertyOptional({ nullable: true, type: String }) lastError: string | null;

@@ -51,6 +51,11 @@ export class ResourceProgressDto {
   @ApiProperty({ description: 'Marked deleted in our store.' }) deleted: number;
   @ApiProperty() failed: number;
   @ApiPropertyOptional({ description: 'Live records stored for this resource after the run (count reconciliation).' }) stored?: number;
+  @ApiPropertyOptional({
+    enum: ['full', 'incremental', 'reconciliation'], example: 'incremental',
+    description: 'full = read from the start; incremental = from the checkpoint; reconciliation = the periodic full pass an incremental job makes to find hard deletes (reconcileIntervalHours).',
+  }) pass?: string;
+  @ApiPropertyOptional({ description: 'Records a complete full pass no longer saw at the source, marked deleted (included in deleted).' }) reconciledDeletes?: number;
   @ApiProperty({ description: 'This resource is finished in this job.' }) done: boolean;
 
   @ApiPropertyOptional({
