@@ -36,7 +36,7 @@ export interface OpenDentalApiAdapterOptions {
 }
 
 const DEFAULT_OPTIONS: OpenDentalApiAdapterOptions = {
-  throttleKeyPrefix: 'opendental-api:throttle', throttleMarginMs: 50, maxAttempts: 6, retryBaseDelayMs: 1000, retryMaxDelayMs: 30_000,
+  throttleKeyPrefix: 'opendental-api:throttle', throttleMarginMs: 15, maxAttempts: 6, retryBaseDelayMs: 1000, retryMaxDelayMs: 30_000,
 };
 
 const DESCRIPTOR: VendorDescriptor = {
