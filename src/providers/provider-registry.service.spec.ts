@@ -10,7 +10,7 @@ const SCHEME: WebhookSchemeDefinition = {
 };
 
 /** A bare adapter of vendor `id`, with the given capability objects. */
-function adapter(id: string, extra: Partial<Pick<ProviderAdapter, 'webhooks' | 'writeBack' | 'listDatabases'>> = {}): ProviderAdapter {
+function adapter(id: string, extra: Partial<Pick<ProviderAdapter, 'webhooks' | 'writeBack' | 'listDatabases' | 'counts'>> = {}): ProviderAdapter {
   return {
     descriptor: { id, name: id, category: 'ehr', description: id, capabilities: { resources: ['patients'], incremental: [] }, configSchema: {}, credentialFields: [] },
     testConnection: async () => ({ ok: true, message: 'ok' }),
