@@ -14,6 +14,7 @@ describe('count reconciliation: a full sync compares the source count with the s
   let pool: Pool;
   let mysql: Connection;
   let integrationId: string;
+  let sandbox: Awaited<ReturnType<typeof buildSandbox>>;
 
   const sync = async (mode: 'full' | 'incremental') => {
     const created = await t.http.post('/api/v1/sync/jobs').set('Authorization', org.auth).send({ integrationId, mode }).expect(202);
@@ -22,7 +23,7 @@ describe('count reconciliation: a full sync compares the source count with the s
   const integration = async () => (await t.http.get(`/api/v1/integrations/${integrationId}`).set('Authorization', org.auth).expect(200)).body;
 
   beforeAll(async () => {
-    const sandbox = await buildSandbox(DB, 150);
+    sandbox = await buildSandbox(DB, 150);
     mysql = await openSandboxConnection(sandbox.mysqlUrl, DB);
     t = await bootApp();
     pool = t.app.get<Pool>(PG_POOL);
@@ -45,6 +46,19 @@ describe('count reconciliation: a full sync compares the source count with the s
     expect(job.progress.coverages.sourceCount).toBeUndefined(); // hard-deleted at the source: not counted
     expect(job.countMismatches).toEqual([]);
     expect(await integration()).toMatchObject({ healthStatus: 'healthy', countMismatch: null });
+  });
+
+  it('counts with the integration\'s own filters: clinics, patient statuses, birth date not required', async () => {
+    const scoped = (await t.http.post('/api/v1/integrations').set('Authorization', org.auth)
+      .send(integrationBody(sandbox, { clinicNums: [2], patientStatuses: ['Patient', 'Inactive'], requireBirthdate: false })).expect(201)).body.id;
+    const created = await t.http.post('/api/v1/sync/jobs').set('Authorization', org.auth).send({ integrationId: scoped, mode: 'full' }).expect(202);
+    const job = await waitForJob(t, org.auth, created.body.id);
+    expect(job.status).toBe('succeeded');
+    const [rows] = await mysql.query('SELECT count(*) n FROM patient WHERE ClinicNum = 2 AND PatStatus IN (0, 2)');
+    expect(job.progress.patients.sourceCount).toBe(Number((rows as Array<{ n: number }>)[0].n));
+    for (const resource of COUNTED) expect(job.progress[resource].sourceCount).toBe(job.progress[resource].stored);
+    expect(job.countMismatches).toEqual([]);
+    await t.http.delete(`/api/v1/integrations/${scoped}`).set('Authorization', org.auth);
   });
 
   it('a record lost behind the hub\'s back is reported on the job and degrades the integration until a full sync agrees', async () => {
