@@ -40,7 +40,8 @@ describe('audit retention: monthly partitions, old months dropped whole, the cha
     expect(await partitions()).toEqual(expect.arrayContaining([partitionOf(now), partitionOf(now, 3), 'audit_events_default']));
     await insertAt(null);
     const { rows } = await pg.query(`SELECT tableoid::regclass::text AS part FROM audit_events WHERE organization_id = $1`, [org.id]);
-    expect(rows.every((r) => r.part === partitionOf(now))).toBe(true);
+    expect(rows.length).toBeGreaterThan(0);
+    expect(rows.every((r) => /^audit_events_p\d{6}$/.test(r.part))).toBe(true); // a month, never the default partition
   });
 
   it('drops months older than AUDIT_RETENTION_DAYS whole, keeps a month that ends inside it, and verification starts at the anchor', async () => {
