@@ -262,8 +262,23 @@ export interface ListDatabasesCapability {
 }
 
 /**
+ * The count capability (count reconciliation): how many live records a full read of a resource
+ * would store, asked of the source where that is cheap (one `COUNT(*)`, one search total), so a
+ * full sync can compare it with what the hub holds afterwards.
+ */
+export interface SourceCountCapability {
+  /**
+   * The number of source rows a full read of `resource` right now would store as live records:
+   * the read's own filters applied, rows it would skip or mark deleted left out. `null` when the
+   * source cannot count this resource cheaply (or not the way the read filters it).
+   * @throws ProviderException when the source cannot be reached (the sync goes on without a count).
+   */
+  countSource(ctx: AdapterContext, resource: ResourceType): Promise<number | null>;
+}
+
+/**
  * A vendor adapter. Required: identity, `testConnection`, `read`. Optional capabilities are
- * objects (`webhooks`, `writeBack`, `listDatabases`): present means supported.
+ * objects (`webhooks`, `writeBack`, `listDatabases`, `counts`): present means supported.
  */
 export interface ProviderAdapter {
   readonly descriptor: VendorDescriptor;
@@ -297,4 +312,7 @@ export interface ProviderAdapter {
 
   /** Present when the adapter can list databases on the server (the setup form's "select database" step). */
   readonly listDatabases?: ListDatabasesCapability;
+
+  /** Present when the source can count what a full read would store (count reconciliation after full syncs). */
+  readonly counts?: SourceCountCapability;
 }

@@ -19,6 +19,7 @@ class VendorCapabilitiesDto {
   @ApiProperty() webhooks: boolean;
   @ApiProperty() writeBack: boolean;
   @ApiProperty() listDatabases: boolean;
+  @ApiProperty({ description: 'Full syncs compare a source count with the stored records (count reconciliation, progress[resource].sourceCount).' }) countSource: boolean;
   @ApiPropertyOptional({ description: 'The vendor registers webhook endpoints through its API: POST /api/v1/integrations/:id/auto-sync.' }) registerWebhooks?: boolean;
 }
 
@@ -53,7 +54,7 @@ export function vendorEntry(adapter: ProviderAdapter): VendorDto {
     id: d.id, name: d.name, category: d.category, description: d.description,
     capabilities: {
       resources: d.capabilities.resources, incremental: d.capabilities.incremental, reconcileDeletes: d.capabilities.reconcileDeletes ?? [],
-      webhooks: !!hooks, writeBack: !!adapter.writeBack, listDatabases: !!adapter.listDatabases, registerWebhooks: !!hooks?.register,
+      webhooks: !!hooks, writeBack: !!adapter.writeBack, listDatabases: !!adapter.listDatabases, countSource: !!adapter.counts, registerWebhooks: !!hooks?.register,
     },
     configSchema: d.configSchema,
     credentialFields: d.credentialFields.map(({ name, label, required }) => ({ name, label, required })),

@@ -16,6 +16,7 @@ import { PreparedRecord, RecordWriter } from '../records/record-writer';
 import { MetricsService } from '../operations/metrics.service';
 import { RecordTransformer } from '../transformations/record-transformer';
 import { loadRecordTransformer } from '../transformations/rule-loader';
+import { countAtSource, reconcileCounts } from './count-reconciliation';
 import { emptyProgress, ResourceProgress, SyncJob, TERMINAL_STATUSES } from './sync-job.entity';
 import { insertIssues, loadState, saveState, SyncState } from './sync-state.repository';
 import { PassKind, PassSightings, reconciliationDue, tombstoneUnseen } from './delete-reconciliation';
@@ -166,6 +167,8 @@ export class SyncRunnerService {
     // A pass that starts here from no checkpoint sees every live id of a reconciled resource; one resumed mid-pass cannot tell.
     const sightings = state.checkpoint === null && adapter.descriptor.capabilities.reconcileDeletes?.includes(resource) ? new PassSightings() : null;
     const remaining = job.recordLimit === null ? undefined : job.recordLimit - progress.fetched;
+    // Count reconciliation compares full passes only: an incremental reads what changed, not what is there.
+    const sourceCount = job.mode === 'full' ? await countAtSource(adapter, ctx, resource, this.logger) : null;
     if (remaining === undefined || remaining > 0) {
       const batches = adapter.read(ctx, { resource, checkpoint: state.checkpoint, batchSize: this.env.syncBatchSize, limit: remaining });
       // Transformation rules run after the vendor mapper (a no-op without rules for the resource);
@@ -204,6 +207,7 @@ export class SyncRunnerService {
       const stored = await client.query<{ n: string }>(
         'SELECT count(*) AS n FROM records WHERE integration_id = $1 AND resource_type = $2 AND deleted_at IS NULL', [integration.id, resource]);
       progress.stored = Number(stored.rows[0].n);
+      if (sourceCount !== null && !limited) progress.sourceCount = sourceCount;
       await client.query('UPDATE sync_jobs SET progress = $2, updated_at = now() WHERE id = $1', [job.id, JSON.stringify(job.progress)]);
     });
     return null;
@@ -253,11 +257,12 @@ export class SyncRunnerService {
       status, finishedAt, progress: job.progress, errorCode: error?.code ?? null, errorMessage: error?.message.slice(0, 500) ?? null,
     });
     const unreadable = Object.entries(job.progress).filter(([, p]) => p.outcome === 'failed').map(([resource, p]) => ({ resource, errorCode: p.errorCode ?? null }));
+    const counts = status === 'succeeded' || status === 'partially_succeeded' ? reconcileCounts(job, finishedAt) : undefined;
     if (status === 'succeeded' || status === 'partially_succeeded') {
       // A partial sync counts as a sync for the freshness SLA (the resources it read are current);
       // the unreadable ones are named in lastError until the next clean sync or connection test.
       const note = unreadable.length ? `Last sync could not read: ${unreadable.map((u) => `${u.resource} (${u.errorCode})`).join(', ')}` : null;
-      await this.integrations.markSynced(job.integrationId, finishedAt, note);
+      await this.integrations.markSynced(job.integrationId, finishedAt, note, counts);
     } else if (status === 'failed') {
       await this.integrations.setHealth(job.integrationId, false, error?.message ?? 'Sync failed', false);
     }
@@ -268,7 +273,8 @@ export class SyncRunnerService {
     await this.audit.record({
       organizationId: job.organizationId, actorType: 'system', action: 'sync_job.completed', targetType: 'sync_job', targetId: job.id,
       outcome: status === 'failed' ? 'failure' : 'success',
-      details: { integrationId: job.integrationId, status, mode: job.mode, totals, errorCode: error?.code ?? null, unreadableResources: unreadable },
+      details: { integrationId: job.integrationId, status, mode: job.mode, totals, errorCode: error?.code ?? null, unreadableResources: unreadable,
+        ...(counts ? { countMismatches: counts.resources } : {}) },
     });
     return 'done';
   }

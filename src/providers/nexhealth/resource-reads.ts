@@ -1,9 +1,8 @@
 import { ReadBatch, ReadRequest, ResourceType } from '../provider-adapter';
-import { ProviderException, ProviderExceptionCode } from '../provider.exception';
 import { mapNexAppointment } from './appointment.mapper';
 import { Mapped } from '../common/read-batch';
-import { CursorStream, fetchList, readCursorStreams } from './cursor-reader';
-import { NexHealthClient, NexResponse } from './http-client';
+import { CursorStream, fetchList, readCursorStreams, walkPages } from './cursor-reader';
+import { NexHealthClient } from './http-client';
 import { NexHealthConfig } from './nexhealth.config';
 import { mapNexPatient, NexPatientJson } from './patient.mapper';
 import { mapNexBalance, mapNexCoverage, mapNexDocument, mapNexOperatory, mapNexProvider } from './records.mapper';
@@ -38,16 +37,10 @@ const ID_PAGE_SIZE = 1000;
  */
 async function locationPatientIds(client: NexHealthClient, config: NexHealthConfig): Promise<Set<string>> {
   const ids = new Set<string>();
-  let cursor: string | null = null;
-  for (;;) {
-    const page: NexResponse<Array<Record<string, unknown>>> = await client.get<Array<Record<string, unknown>>>('/patients', { ...locationPatients(config), per_page: ID_PAGE_SIZE, ...(cursor ? { end_cursor: cursor } : {}) });
-    const rows = page.body.data;
-    if (!Array.isArray(rows)) throw new ProviderException(ProviderExceptionCode.VENDOR_ERROR, 'NexHealth GET /patients did not answer a list', { temporary: false });
-    for (const row of rows) ids.add(String(row.id));
-    const info = page.body.page_info ?? {};
-    if (info.has_next_page !== true || !info.end_cursor || rows.length === 0) return ids;
-    cursor = info.end_cursor;
+  for await (const page of walkPages(client, '/patients', { ...locationPatients(config), per_page: ID_PAGE_SIZE })) {
+    for (const row of page.rows) ids.add(String(row.id));
   }
+  return ids;
 }
 
 /**

@@ -2,6 +2,7 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
 import { IsBoolean, IsIn, IsInt, IsNotEmpty, IsObject, IsOptional, IsString, Matches, Max, MaxLength, Min, ValidateIf, ValidateNested } from 'class-validator';
 import { EXTERNAL_CREDENTIALS_PROVIDERS } from '../secrets/secrets-provider';
+import { CountMismatchStateDto, HEALTH_DESCRIPTION, HEALTH_STATUSES } from './health.dto';
 import { ResourceReadabilityDto } from './resource-readability.dto';
 
 const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
@@ -162,7 +163,9 @@ export class IntegrationResponseDto {
   @ApiPropertyOptional({ nullable: true, type: String }) syncSchedule: string | null;
   @ApiPropertyOptional({ nullable: true, type: Number, example: 60, description: 'Freshness SLA in minutes; null = none.' }) freshnessSlaMinutes: number | null;
   @ApiPropertyOptional({ nullable: true, type: Number, example: 24, description: 'Hours between the full passes that find hard deletes; null = 24.' }) reconcileIntervalHours: number | null;
-  @ApiProperty({ enum: ['unknown', 'healthy', 'unhealthy', 'stale'] }) healthStatus: string;
+  @ApiProperty({ enum: HEALTH_STATUSES, description: HEALTH_DESCRIPTION }) healthStatus: string;
+  @ApiPropertyOptional({ type: CountMismatchStateDto, nullable: true, description: 'Set while healthStatus is degraded by a count reconciliation.' })
+  countMismatch: CountMismatchStateDto | null;
   @ApiPropertyOptional({ nullable: true, type: String, format: 'date-time' }) lastTestedAt: Date | null;
   @ApiPropertyOptional({ nullable: true, type: String }) lastError: string | null;
   @ApiPropertyOptional({ nullable: true, type: String, format: 'date-time' }) lastSyncedAt: Date | null;
@@ -189,7 +192,9 @@ export class IntegrationHealthDto {
   @ApiProperty() name: string;
   @ApiProperty() vendor: string;
   @ApiProperty() enabled: boolean;
-  @ApiProperty({ enum: ['unknown', 'healthy', 'unhealthy', 'stale'], description: '`stale`: enabled, and the last successful sync is older than freshnessSlaMinutes.' }) healthStatus: string;
+  @ApiProperty({ enum: HEALTH_STATUSES, description: HEALTH_DESCRIPTION }) healthStatus: string;
+  @ApiPropertyOptional({ type: CountMismatchStateDto, nullable: true, description: 'Set while healthStatus is degraded by a count reconciliation.' })
+  countMismatch: CountMismatchStateDto | null;
   @ApiPropertyOptional({ nullable: true, type: Number, example: 60 }) freshnessSlaMinutes: number | null;
   @ApiPropertyOptional({ nullable: true, type: String, format: 'date-time' }) lastTestedAt: Date | null;
   @ApiPropertyOptional({ nullable: true, type: String }) lastError: string | null;
