@@ -2,7 +2,8 @@ import { Pool, PoolClient } from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { Cipher, contentHash } from '../../common/crypto';
+import { KeyObject } from 'node:crypto';
+import { Cipher, contentHash, secretKey } from '../../common/crypto';
 import { CanonicalData, CanonicalRecord, ResourceType } from '../../providers/provider-adapter';
 import { copyLine } from './copy-text';
 import { withTransaction } from '../../database/transaction';
@@ -67,10 +68,11 @@ export function textArrayLiteral(values: string[] | null): string | null {
  * linked to the same person from the organization's other sources (see {@link linkPatients}).
  */
 export class RecordWriter {
-  constructor(
-    private readonly hashKey: Buffer,
-    private readonly cipher: Cipher,
-  ) {}
+  private readonly hashKey: KeyObject;
+
+  constructor(hashKey: Buffer, private readonly cipher: Cipher) {
+    this.hashKey = secretKey(hashKey);
+  }
 
   /**
    * Serialises and hashes records (CPU only, no I/O). The engine runs this for the next batch
