@@ -93,6 +93,12 @@ export interface AdapterContext {
   credentials: Record<string, string>;
   /** Aborted when the job is cancelled or the process shuts down; adapters stop between pages. */
   signal?: AbortSignal;
+  /**
+   * External ids of this integration's live stored records of a resource, ascending, in pages,
+   * after `after` (exclusive). Given by the sync engine; adapters of servers that search only
+   * within a patient fan out over the stored patients with it (FHIR per-patient reads).
+   */
+  storedExternalIds?(resource: ResourceType, after: string | null): AsyncIterable<string[]>;
 }
 
 /** Result of `testConnection`. `message` is safe to show (no secrets, no PHI). */
@@ -121,6 +127,11 @@ export interface ReadRequest {
   resource: ResourceType;
   /** null = start a full pass from the beginning. */
   checkpoint: Checkpoint | null;
+  /**
+   * With `checkpoint: null`: the checkpoint the previous pass left, if any. An adapter may carry
+   * forward what it knew (the ids of the last pass, to tombstone those a new full pass no longer sees).
+   */
+  priorCheckpoint?: Checkpoint | null;
   /** Records per batch (the engine's transaction size). */
   batchSize: number;
   /** Stop after this many source rows; the last checkpoint lets the next run continue. */

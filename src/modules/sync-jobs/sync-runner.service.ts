@@ -18,6 +18,7 @@ import { RecordTransformer } from '../transformations/record-transformer';
 import { loadRecordTransformer } from '../transformations/rule-loader';
 import { emptyProgress, ResourceProgress, SyncJob, TERMINAL_STATUSES } from './sync-job.entity';
 import { insertIssues, loadState, saveState, SyncState } from './sync-state.repository';
+import { storedExternalIds } from './stored-ids';
 
 /** Why a run stopped early. */
 export type StopReason = 'shutdown' | null;
@@ -77,6 +78,9 @@ export class SyncRunnerService {
     await this.jobs.update({ id: job.id }, { status: 'running', startedAt: job.startedAt ?? new Date(), attempts: job.attempts + 1 });
     const integration = await this.integrations.get(job.organizationId, job.integrationId);
     let { adapter, ctx } = await this.integrations.adapterFor(integration);
+    const pool = this.pool;
+    const storedIds = { storedExternalIds: (r: ResourceType, after: string | null) => storedExternalIds(pool, integration.id, r, after) };
+    ctx = { ...ctx, ...storedIds };
     let refreshed = false; // an external secret is re-read at most once per run (rotated keys)
     // The integration's transformation rules and field mappings, loaded once per run (docs/transformations.md).
     const transformer = await loadRecordTransformer(this.pool, integration.id);
@@ -89,6 +93,7 @@ export class SyncRunnerService {
         if (!fresh) throw error;
         refreshed = true;
         ({ adapter, ctx } = fresh);
+        ctx = { ...ctx, ...storedIds };
         // Safe to repeat: a failed batch rolled back, and syncResource reloads the last committed checkpoint.
         return this.syncResource(job, integration, adapter, ctx, resource, progress, control, transformer);
       }).catch(async (error: unknown) => {
@@ -149,10 +154,13 @@ export class SyncRunnerService {
     job: SyncJob, integration: Integration, adapter: ProviderAdapter, ctx: Parameters<ProviderAdapter['read']>[0],
     resource: ResourceType, progress: ResourceProgress, control: RunControl, transformer: RecordTransformer,
   ): Promise<'cancelled' | 'shutdown' | null> {
-    const state = this.startState(job, adapter, resource, await loadState(this.pool, integration.id, resource));
+    const saved = await loadState(this.pool, integration.id, resource);
+    const state = this.startState(job, adapter, resource, saved);
     const remaining = job.recordLimit === null ? undefined : job.recordLimit - progress.fetched;
     if (remaining === undefined || remaining > 0) {
-      const batches = adapter.read(ctx, { resource, checkpoint: state.checkpoint, batchSize: this.env.syncBatchSize, limit: remaining });
+      // A pass that starts over still sees the last checkpoint (adapters that tombstone by reconciliation keep their known ids in it).
+      const priorCheckpoint = state.checkpoint === null ? saved.checkpoint : undefined;
+      const batches = adapter.read(ctx, { resource, checkpoint: state.checkpoint, priorCheckpoint, batchSize: this.env.syncBatchSize, limit: remaining });
       // Transformation rules run after the vendor mapper (a no-op without rules for the resource);
       // prepare() serialises and hashes the next batch while Postgres writes the current one.
       const prepared = (async function* (writer: RecordWriter) {

@@ -3,7 +3,7 @@ import { randomBytes, timingSafeEqual } from 'node:crypto';
 import type { FhirResource } from '../../providers/fhir/fhir-types';
 import { importPublicKey, PublicKeyInput, RegisteredClient, verifyClientAssertion } from './assertion-verifier';
 import { FhirSandboxError } from './fhir-error';
-import { generateTenant, TenantData } from './generator';
+import { generateTenant, renamePatients, TenantData } from './generator';
 import { FHIR_SANDBOX_PROFILES, FhirSandboxProfile, SandboxResourceType } from './profiles';
 import { FHIR_SANDBOX_OPTIONS, FhirFaults, FhirSandboxOptions, NO_FAULTS } from './sandbox-options';
 
@@ -45,6 +45,7 @@ export class FhirSandbox {
     let found = this.tenants.get(key);
     if (!found) {
       const data = generateTenant({ seed: this.options.seed ?? 4242, tenantKey: key, patients: this.options.patients ?? 120, now: Date.now() });
+      if (profile.patientIdTemplate) renamePatients(data, (n) => profile.patientIdTemplate!.replace('{tenant}', tenant).replace('{n}', n));
       found = { key, profile, data, faults: { ...NO_FAULTS }, log: [] };
       this.tenants.set(key, found);
     }
@@ -100,6 +101,11 @@ export class FhirSandbox {
     const n = this.tokens.size;
     this.tokens.clear();
     return n;
+  }
+
+  /** Deletes a stored resource as an EHR user would (search no longer finds it; read answers 404). Returns whether it existed. */
+  remove(vendor: string, tenant: string, type: SandboxResourceType, id: string): boolean {
+    return this.tenant(vendor, tenant).data[type].delete(id);
   }
 
   /**

@@ -5,7 +5,7 @@ import { Public } from '../../modules/organizations/auth.context';
 import { capabilityStatement, smartConfiguration } from './conformance';
 import { FhirSandboxError, FhirSandboxErrorFilter } from './fhir-error';
 import { FhirSandbox, FhirTenant } from './fhir-sandbox.service';
-import { SANDBOX_RESOURCE_TYPES, SandboxResourceType } from './profiles';
+import { SandboxResourceType } from './profiles';
 import { FHIR_SANDBOX_PREFIX } from './sandbox-options';
 import { SearchQuery, searchPage } from './search';
 
@@ -90,7 +90,7 @@ export class FhirSandboxController {
     const { t, base } = this.open(vendor, tenant, req, res);
     const store = this.store(t, type);
     this.guard(t, req);
-    this.send(res, searchPage(store.values(), query, { profile: t.profile, base, type, duplicateAcrossPages: t.faults.duplicateAcrossPages, outcomeEntries: t.faults.outcomeEntries }));
+    this.send(res, searchPage(store.values(), query, { profile: t.profile, base, type: type as SandboxResourceType, tenant, duplicateAcrossPages: t.faults.duplicateAcrossPages, outcomeEntries: t.faults.outcomeEntries }));
   }
 
   @Get(':vendor/:tenant/:type/:id')
@@ -104,7 +104,7 @@ export class FhirSandboxController {
   }
 
   private store(t: FhirTenant, type: string): FhirTenant['data'][SandboxResourceType] {
-    if (!(SANDBOX_RESOURCE_TYPES as readonly string[]).includes(type)) throw new FhirSandboxError(404, 'not-supported', `Resource type ${type.slice(0, 40)} is not supported`);
+    if (!(t.profile.types as readonly string[]).includes(type)) throw new FhirSandboxError(404, 'not-supported', `Resource type ${type.slice(0, 40)} is not supported`);
     return t.data[type as SandboxResourceType];
   }
 }
