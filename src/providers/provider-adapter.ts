@@ -264,6 +264,41 @@ export interface ListDatabasesCapability {
   list(ctx: AdapterContext): Promise<string[]>;
 }
 
+/** A public JSON Web Key (RFC 7517): public members only, with `kid`, `alg` and `use: "sig"`. */
+export interface PublicJwk {
+  kty: 'RSA' | 'EC';
+  kid: string;
+  alg: string;
+  use: 'sig';
+  n?: string;
+  e?: string;
+  crv?: string;
+  x?: string;
+  y?: string;
+}
+
+/** A key pair the hub made for a client: the private half for the credentials, the public half for the JWKS. */
+export interface GeneratedClientKey {
+  /** PEM (PKCS#8), stored encrypted under the credential field {@link ClientKeyCapability.credentialField}. */
+  privateKeyPem: string;
+  publicJwk: PublicJwk;
+}
+
+/**
+ * The "hub-generated client keys" capability (SMART Backend Services with a JWKS URL): when an
+ * integration is created without any credential, the hub generates the key pair with this object,
+ * keeps the private key like any credential and serves the public keys at
+ * `GET /api/v1/integrations/:id/jwks.json`; rotation generates another.
+ */
+export interface ClientKeyCapability {
+  /** The credential field that holds the private key (`privateKey`). */
+  readonly credentialField: string;
+  /** The config field that names the key in use (`keyId`, the JWT `kid`). */
+  readonly keyIdField: string;
+  /** A new key pair for the integration's config (its signing algorithm). */
+  generate(config: Record<string, unknown>): GeneratedClientKey;
+}
+
 /**
  * A vendor adapter. Required: identity, `testConnection`, `read`. Optional capabilities are
  * objects (`webhooks`, `writeBack`, `listDatabases`): present means supported.
@@ -300,4 +335,7 @@ export interface ProviderAdapter {
 
   /** Present when the adapter can list databases on the server (the setup form's "select database" step). */
   readonly listDatabases?: ListDatabasesCapability;
+
+  /** Present when the vendor authenticates clients by a key the hub can generate and publish as a JWKS. */
+  readonly clientKeys?: ClientKeyCapability;
 }

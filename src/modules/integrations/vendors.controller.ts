@@ -18,6 +18,7 @@ class VendorCapabilitiesDto {
   @ApiProperty() webhooks: boolean;
   @ApiProperty() writeBack: boolean;
   @ApiProperty() listDatabases: boolean;
+  @ApiProperty({ description: 'The hub can generate the client key pair (create without credentials) and serve its JWKS at GET /api/v1/integrations/:id/jwks.json.' }) clientKeys: boolean;
   @ApiPropertyOptional({ description: 'The vendor registers webhook endpoints through its API: POST /api/v1/integrations/:id/auto-sync.' }) registerWebhooks?: boolean;
 }
 
@@ -52,7 +53,7 @@ export function vendorEntry(adapter: ProviderAdapter): VendorDto {
     id: d.id, name: d.name, category: d.category, description: d.description,
     capabilities: {
       resources: d.capabilities.resources, incremental: d.capabilities.incremental,
-      webhooks: !!hooks, writeBack: !!adapter.writeBack, listDatabases: !!adapter.listDatabases, registerWebhooks: !!hooks?.register,
+      webhooks: !!hooks, writeBack: !!adapter.writeBack, listDatabases: !!adapter.listDatabases, clientKeys: !!adapter.clientKeys, registerWebhooks: !!hooks?.register,
     },
     configSchema: d.configSchema,
     credentialFields: d.credentialFields.map(({ name, label, required }) => ({ name, label, required })),

@@ -7,6 +7,7 @@ import {
   AdapterContext, CanonicalRecord, ConnectionTestResult, ProviderAdapter, ReadBatch, ReadRequest, ResourceType, VendorDescriptor,
 } from '../provider-adapter';
 import { ProviderException, ProviderExceptionCode } from '../provider.exception';
+import { FHIR_CLIENT_KEYS } from './client-keys';
 import { FhirClient } from './fhir-client';
 import type { FhirResource } from './fhir-types';
 import { mapFhirAppointment, mapFhirCoverage, mapFhirDocumentReference, mapFhirLocation, mapFhirPatient, mapFhirPractitioner } from './mappers';
@@ -72,7 +73,7 @@ export function profileDescriptor(profile: FhirVendorProfile): VendorDescriptor 
     id: profile.id, name: profile.name, category: 'ehr', description: `${profile.description} ${notes(profile)}`.trim(),
     capabilities: { resources, incremental }, configSchema: fhirConfigSchema(profile),
     credentialFields: [
-      { name: 'privateKey', label: 'Private key (PEM, PKCS#8)', description: 'Signs the client assertion (private_key_jwt); its public key is registered at the EHR under config.keyId.', required: false },
+      { name: 'privateKey', label: 'Private key (PEM, PKCS#8)', description: 'Signs the client assertion (private_key_jwt); its public key is registered at the EHR under config.keyId. Leave out every credential and the hub generates the key pair and serves its public key at GET /api/v1/integrations/:id/jwks.json.', required: false },
       ...(secret ? [{ name: 'clientSecret', label: 'Client secret', description: 'For client_secret_basic instead of a key.', required: false }] : []),
     ],
   };
@@ -87,6 +88,8 @@ export function profileDescriptor(profile: FhirVendorProfile): VendorDescriptor 
  */
 export class FhirProfileAdapter implements ProviderAdapter {
   readonly descriptor: VendorDescriptor;
+  /** The hub can generate the client's key pair and serve its JWKS (private_key_jwt). */
+  readonly clientKeys = FHIR_CLIENT_KEYS;
   protected readonly options: FhirAdapterOptions;
   private readonly tokens: FhirTokenCache;
 

@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import type { FhirResource } from '../../providers/fhir/fhir-types';
-import { importPublicKey, PublicKeyInput, RegisteredClient, verifyClientAssertion } from './assertion-verifier';
+import { assertionIdentity, fetchJwks, importPublicKey, PublicKeyInput, RegisteredClient, verifyClientAssertion } from './assertion-verifier';
 import { FhirSandboxError } from './fhir-error';
 import { generateTenant, renamePatients, TenantData } from './generator';
 import { FHIR_SANDBOX_PROFILES, FhirSandboxProfile, SandboxResourceType } from './profiles';
@@ -52,13 +52,17 @@ export class FhirSandbox {
     return found;
   }
 
-  /** Registers (or replaces) a backend client: public keys for private_key_jwt and/or a secret for client_secret_basic. */
-  registerClient(clientId: string, registration: { keys?: PublicKeyInput[]; clientSecret?: string }): void {
+  /**
+   * Registers (or replaces) a backend client: public keys or a JWKS URL for private_key_jwt
+   * (the URL is read when an assertion names a `kid` not seen yet, so rotated keys are picked up),
+   * and/or a secret for client_secret_basic.
+   */
+  registerClient(clientId: string, registration: { keys?: PublicKeyInput[]; jwksUrl?: string; clientSecret?: string }): void {
     const keys = new Map((registration.keys ?? []).map((k) => {
       const imported = importPublicKey(k);
       return [imported.kid, imported.key] as const;
     }));
-    this.clients.set(clientId, { clientId, keys, clientSecret: registration.clientSecret });
+    this.clients.set(clientId, { clientId, keys, clientSecret: registration.clientSecret, jwksUrl: registration.jwksUrl });
   }
 
   /** Sets faults of one tenant (unnamed ones keep their value). */
@@ -73,10 +77,13 @@ export class FhirSandbox {
    * credentials, then issues an opaque bearer token for this tenant.
    * @throws FhirSandboxError 400/401 with an OAuth error.
    */
-  issueToken(tenantKey: string, tokenUrl: string, form: Record<string, string>, authorization: string | undefined): { access_token: string; token_type: 'bearer'; expires_in: number; scope: string } {
+  async issueToken(tenantKey: string, tokenUrl: string, form: Record<string, string>, authorization: string | undefined): Promise<{ access_token: string; token_type: 'bearer'; expires_in: number; scope: string }> {
     if (form.grant_type !== 'client_credentials') throw new FhirSandboxError(400, 'invalid', 'grant_type must be client_credentials', {}, 'unsupported_grant_type');
     if (form.client_assertion) {
       if (form.client_assertion_type !== 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer') throw new FhirSandboxError(400, 'invalid', 'client_assertion_type must be jwt-bearer', {}, 'invalid_request');
+      const { iss, kid } = assertionIdentity(form.client_assertion);
+      const client = iss ? this.clients.get(iss) : undefined;
+      if (client?.jwksUrl && (!kid || !client.keys.has(kid))) client.keys = await fetchJwks(client.jwksUrl);
       verifyClientAssertion(form.client_assertion, { tokenUrl, clients: this.clients, seenJti: this.seenJti });
     } else {
       const basic = /^Basic\s+(\S+)$/i.exec(authorization ?? '');

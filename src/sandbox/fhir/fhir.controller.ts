@@ -82,7 +82,7 @@ export class FhirSandboxController {
     const { t, base } = this.open(vendor, tenant, req, res);
     const form = await formBody(req);
     res.setHeader('Cache-Control', 'no-store');
-    res.json(this.sandbox.issueToken(t.key, `${base}/auth/token`, form, req.headers.authorization));
+    res.json(await this.sandbox.issueToken(t.key, `${base}/auth/token`, form, req.headers.authorization));
   }
 
   @Get(':vendor/:tenant/:type')
