@@ -44,7 +44,7 @@ describe('FHIR EHR profiles: catalog and an Oracle Health sync through the engin
     expect(vendors.map((v) => v.id)).toEqual(expect.arrayContaining(FHIR_VENDORS));
     for (const v of vendors.filter((x) => FHIR_VENDORS.includes(x.id))) expect(v.capabilities).toMatchObject({ writeBack: false, webhooks: false });
     expect(vendors.find((v) => v.id === 'eclinicalworks')!.description).toContain('no Appointment');
-    expect(vendors.find((v) => v.id === 'athenahealth')!.capabilities.resources).toEqual(['coverages', 'documents']);
+    expect(vendors.find((v) => v.id === 'athenahealth')!.capabilities.resources).toEqual(['patients', 'coverages', 'documents']); // patients by Group export
   });
 
   it('refuses an athenahealth integration without practiceId, naming the field', async () => {

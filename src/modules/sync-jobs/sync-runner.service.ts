@@ -263,6 +263,11 @@ export class SyncRunnerService {
     await this.jobs.update({ id: syncJobId }, { errorCode: error.code, errorMessage: `Retrying after: ${error.message}`.slice(0, 500) });
   }
 
+  /** A job that waits for the vendor (a running Bulk export): queued again, the wait in its message. */
+  async noteWait(syncJobId: string, until: Date, reason: { code: string; message: string }): Promise<void> {
+    await this.jobs.update({ id: syncJobId }, { status: 'queued', errorCode: reason.code, errorMessage: `Waiting for the vendor until ${until.toISOString()}: ${reason.message}`.slice(0, 500) });
+  }
+
   /** Loads a job for the worker's failure path. */
   findJob(syncJobId: string): Promise<SyncJob | null> {
     return this.jobs.findOne({ where: { id: syncJobId } });

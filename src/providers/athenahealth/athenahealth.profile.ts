@@ -27,7 +27,7 @@ export const ATHENAHEALTH_PROFILE: FhirVendorProfile = {
   maxCount: 50,
   pageParam: 'cursor',
   reads: {
-    patients: { kind: 'bulk-group', reason: 'athenahealth Patient search needs _id, identifier, name or family with birthdate, gender or given; the population comes from Group/$export (Bulk Data, not in the hub yet).' },
+    patients: { kind: 'bulk-group', since: false, reason: 'athenahealth Patient search needs _id, identifier, name or family with birthdate, gender or given, so patients come from Group/{groupId}/$export (config.groupId).' },
     coverages: { kind: 'per-patient', param: 'patient' },
     documents: { kind: 'per-patient', param: 'patient' },
     appointments: { kind: 'unsupported', reason: 'athenahealth Appointment is searchable only by _id or _query; athenaOne appointments are a proprietary API.' },

@@ -25,7 +25,7 @@ export const EPIC_PROFILE: FhirVendorProfile = {
   reads: {
     providers: { kind: 'search', incremental: false },
     locations: { kind: 'search', incremental: false },
-    patients: { kind: 'bulk-group', reason: 'Epic Patient search needs demographics or an identifier; the population comes from Group/{groupId}/$export (Bulk Data, not in the hub yet).' },
+    patients: { kind: 'bulk-group', since: false, reason: 'Epic Patient search needs demographics or an identifier, so patients come from Group/{groupId}/$export (config.groupId; Epic exports are not incremental).' },
     appointments: { kind: 'per-patient', param: 'patient' },
     coverages: { kind: 'per-patient', param: 'patient' },
     documents: { kind: 'per-patient', param: 'patient' },

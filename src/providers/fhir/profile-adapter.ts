@@ -7,6 +7,7 @@ import {
   AdapterContext, CanonicalRecord, ConnectionTestResult, ProviderAdapter, ReadBatch, ReadRequest, ResourceType, VendorDescriptor,
 } from '../provider-adapter';
 import { ProviderException, ProviderExceptionCode } from '../provider.exception';
+import { BulkSpec, readBulk } from './bulk-reader';
 import { FHIR_CLIENT_KEYS } from './client-keys';
 import { FhirClient } from './fhir-client';
 import type { FhirResource } from './fhir-types';
@@ -66,7 +67,7 @@ export function profileDescriptor(profile: FhirVendorProfile): VendorDescriptor 
   const resources = readableResources(profile);
   const incremental = resources.filter((r) => {
     const s = profile.reads[r]!;
-    return s.kind === 'search' && s.incremental;
+    return (s.kind === 'search' && s.incremental) || (s.kind === 'bulk-group' && s.since);
   });
   const secret = profile.clientAuth.includes('client_secret_basic');
   return {
@@ -144,15 +145,21 @@ export class FhirProfileAdapter implements ProviderAdapter {
   async *read(ctx: AdapterContext, request: ReadRequest): AsyncGenerator<ReadBatch> {
     const read = FHIR_READS[request.resource];
     const strategy = this.profile.reads[request.resource];
-    if (!read || !strategy || strategy.kind === 'unsupported' || strategy.kind === 'bulk-group') {
+    const config = withDefaults(this.profile, ctx.config);
+    const bulk = strategy?.kind === 'bulk-group' ? config.bulkExport !== 'never' : config.bulkExport === 'always';
+    if (!read || !strategy || strategy.kind === 'unsupported' || (strategy.kind === 'bulk-group' && !bulk)) {
       const reason = strategy && 'reason' in strategy ? strategy.reason : 'no FHIR R4 resource';
       throw new ProviderException(ProviderExceptionCode.UNSUPPORTED, `${this.profile.name} cannot read ${request.resource}: ${reason}`, { temporary: false });
     }
-    const config = withDefaults(this.profile, ctx.config);
     const client = this.client(ctx, config);
     const map = (resource: FhirResource): CanonicalRecord => toAdapterRecord(read.map(resource));
     const base = { resourceType: read.type, pageSize: config.pageSize, countParam: this.profile.countParam, map };
     try {
+      if (bulk) {
+        yield* readBulk(client, { ...this.bulkSpec(strategy, config, request.resource), map }, request, ctx.signal);
+        return;
+      }
+      if (strategy.kind === 'bulk-group') return;
       if (strategy.kind === 'per-patient') {
         yield* readPerPatient(client, { ...base, param: strategy.param, params: this.tenancyParams(config) }, ctx, request, ctx.signal);
         return;
@@ -167,6 +174,20 @@ export class FhirProfileAdapter implements ProviderAdapter {
       if (error instanceof RequestAborted) return;
       throw error;
     }
+  }
+
+  /**
+   * Where and how a resource is exported: `Group/{groupId}/$export` when a group is configured, else
+   * the system-level `$export` (only with `bulkExport: always`).
+   * @throws ProviderException RESOURCE_NOT_FOUND (the resource fails alone) when a Group export needs config.groupId.
+   */
+  private bulkSpec(strategy: ReadStrategy, config: FhirConfig, resource: ResourceType): Omit<BulkSpec, 'map'> {
+    const group = config.groupId ? `Group/${encodeURIComponent(config.groupId)}/$export` : null;
+    if (!group && strategy.kind === 'bulk-group') {
+      throw new ProviderException(ProviderExceptionCode.RESOURCE_NOT_FOUND, `${this.profile.name} reads ${resource} by Group/{id}/$export: set config.groupId`, { temporary: false });
+    }
+    const incremental = strategy.kind === 'bulk-group' ? strategy.since : strategy.kind === 'search' && strategy.incremental;
+    return { resourceType: FHIR_READS[resource]!.type, kickoffPath: group ?? '$export', incremental, maxWaitMs: this.options.maxRetryWaitMs };
   }
 
   /** Every stored id of a resource (a window's scope, e.g. the locations Oracle Health needs with `date`). */

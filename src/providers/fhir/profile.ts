@@ -10,8 +10,8 @@ import type { ActionType, ResourceType } from '../provider-adapter';
  *   (Oracle Health: `location` must accompany `date`);
  * - `per-patient`: one search per stored patient (`{Type}?patient={id}`), where the server only
  *   searches within a patient (Epic, Oracle Health, athenahealth);
- * - `bulk-group`: reachable only through `Group/{groupId}/$export` (Epic, athenahealth Patient):
- *   not readable until the Bulk Data client lands;
+ * - `bulk-group`: reachable only through `Group/{groupId}/$export` (Epic, athenahealth Patient),
+ *   with `_since` when the vendor's exports are incremental (`since`); needs `config.groupId`;
  * - `unsupported`: the vendor has no usable FHIR read (absent from its CapabilityStatement, or
  *   searchable only by `_id`); `reason` says which and is shown in the catalog.
  */
@@ -19,7 +19,7 @@ export type ReadStrategy =
   | { kind: 'search'; incremental: boolean }
   | { kind: 'window'; pastDays: number; futureDays: number; scope?: { param: string; from: ResourceType } }
   | { kind: 'per-patient'; param: string }
-  | { kind: 'bulk-group'; reason: string }
+  | { kind: 'bulk-group'; since: boolean; reason: string }
   | { kind: 'unsupported'; reason: string };
 
 /** A config field a profile adds (athenahealth `practiceId`), as JSON Schema. */
@@ -86,11 +86,11 @@ export function derivedTokenUrl(profile: Pick<FhirVendorProfile, 'tokenUrl'>, fh
   return pattern.test(fhirBaseUrl) ? fhirBaseUrl.replace(pattern, profile.tokenUrl.replace) : null;
 }
 
-/** Resources a profile can read today, in sync order (bulk-group and unsupported ones left out). */
+/** Resources a profile can read, in sync order (unsupported ones left out). */
 export function readableResources(profile: FhirVendorProfile): ResourceType[] {
   return RESOURCE_ORDER.filter((r) => {
     const kind = profile.reads[r]?.kind;
-    return kind === 'search' || kind === 'window' || kind === 'per-patient';
+    return !!kind && kind !== 'unsupported';
   });
 }
 

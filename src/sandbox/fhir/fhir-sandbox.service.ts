@@ -2,6 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import type { FhirResource } from '../../providers/fhir/fhir-types';
 import { assertionIdentity, fetchJwks, importPublicKey, PublicKeyInput, RegisteredClient, verifyClientAssertion } from './assertion-verifier';
+import type { BulkJob } from './bulk';
 import { FhirSandboxError } from './fhir-error';
 import { generateTenant, renamePatients, TenantData } from './generator';
 import { FHIR_SANDBOX_PROFILES, FhirSandboxProfile, SandboxResourceType } from './profiles';
@@ -15,6 +16,10 @@ export interface FhirTenant {
   faults: FhirFaults;
   /** Requests received (FHIR and token), oldest first: method, path (no query), status, whether a bearer was sent. */
   log: Array<{ method: string; path: string; status: number | null; bearer: boolean }>;
+  /** Resources removed (`remove`), for Bulk export `deleted` files. Epoch ms. */
+  deletions: Array<{ type: SandboxResourceType; id: string; at: number }>;
+  /** Bulk Data export jobs by id. */
+  exports: Map<string, BulkJob>;
 }
 
 /**
@@ -27,6 +32,8 @@ export interface FhirTenant {
 export class FhirSandbox {
   readonly enabled: boolean;
   tokenLifetimeSeconds: number;
+  /** Real ms from a Bulk kick-off to its manifest (settable by tests). */
+  bulkReadyAfterMs: number;
   private readonly tenants = new Map<string, FhirTenant>();
   private readonly clients = new Map<string, RegisteredClient>();
   private readonly tokens = new Map<string, { tenant: string; expiresAt: number }>();
@@ -35,6 +42,7 @@ export class FhirSandbox {
   constructor(@Inject(FHIR_SANDBOX_OPTIONS) private readonly options: FhirSandboxOptions) {
     this.enabled = options.enabled ?? true;
     this.tokenLifetimeSeconds = options.tokenLifetimeSeconds ?? 300;
+    this.bulkReadyAfterMs = options.bulkReadyAfterMs ?? 300;
   }
 
   /** The tenant (generated on first use). @throws FhirSandboxError 404 for an unknown vendor profile. */
@@ -46,7 +54,7 @@ export class FhirSandbox {
     if (!found) {
       const data = generateTenant({ seed: this.options.seed ?? 4242, tenantKey: key, patients: this.options.patients ?? 120, now: Date.now() });
       if (profile.patientIdTemplate) renamePatients(data, (n) => profile.patientIdTemplate!.replace('{tenant}', tenant).replace('{n}', n));
-      found = { key, profile, data, faults: { ...NO_FAULTS }, log: [] };
+      found = { key, profile, data, faults: { ...NO_FAULTS }, log: [], deletions: [], exports: new Map() };
       this.tenants.set(key, found);
     }
     return found;
@@ -112,7 +120,15 @@ export class FhirSandbox {
 
   /** Deletes a stored resource as an EHR user would (search no longer finds it; read answers 404). Returns whether it existed. */
   remove(vendor: string, tenant: string, type: SandboxResourceType, id: string): boolean {
-    return this.tenant(vendor, tenant).data[type].delete(id);
+    const t = this.tenant(vendor, tenant);
+    const existed = t.data[type].delete(id);
+    if (existed) t.deletions.push({ type, id, at: Date.now() });
+    return existed;
+  }
+
+  /** Bulk export settings (options, then the tenant's faults). */
+  bulkSettings(): { readyAfterMs: number; fileLines: number } {
+    return { readyAfterMs: this.bulkReadyAfterMs, fileLines: this.options.bulkFileLines ?? 50 };
   }
 
   /**

@@ -7,6 +7,8 @@ import { FhirSandboxError, FhirSandboxErrorFilter } from './fhir-error';
 import { FhirSandbox, FhirTenant } from './fhir-sandbox.service';
 import { SandboxResourceType } from './profiles';
 import { FHIR_SANDBOX_PREFIX } from './sandbox-options';
+import { kickOff } from './bulk-kickoff';
+import { guardRequest, openTenant } from './tenant-http';
 import { SearchQuery, searchPage } from './search';
 
 const FORM_LIMIT_BYTES = 64 * 1024;
@@ -37,26 +39,11 @@ export class FhirSandboxController {
   constructor(private readonly sandbox: FhirSandbox) {}
 
   private open(vendor: string, tenant: string, req: Request, res: Response): { t: FhirTenant; base: string } {
-    if (!this.sandbox.enabled) throw new FhirSandboxError(404, 'not-found', 'Not found');
-    const t = this.sandbox.tenant(vendor, tenant);
-    const entry: FhirTenant['log'][number] = { method: req.method, path: req.path, status: null, bearer: !!req.headers.authorization?.startsWith('Bearer ') };
-    t.log.push(entry);
-    res.on('finish', () => (entry.status = res.statusCode));
-    return { t, base: `${req.protocol}://${req.get('host')}${FHIR_SANDBOX_PREFIX}/${vendor}/${tenant}` };
+    return openTenant(this.sandbox, vendor, tenant, req, res);
   }
 
-  /** Bearer check and faults (throttle bursts, 503s) of a FHIR data request. */
   private guard(t: FhirTenant, req: Request): void {
-    const bearer = /^Bearer\s+(\S+)$/i.exec(req.headers.authorization ?? '');
-    if (!bearer || !this.sandbox.tokenValid(t.key, bearer[1])) throw new FhirSandboxError(401, 'login', 'Access token missing, invalid or expired', { 'WWW-Authenticate': 'Bearer' });
-    if (t.faults.throttle > 0) {
-      t.faults.throttle--;
-      throw new FhirSandboxError(429, 'throttled', 'Too many requests', { 'Retry-After': String(t.faults.retryAfter) });
-    }
-    if (t.faults.serviceUnavailable > 0) {
-      t.faults.serviceUnavailable--;
-      throw new FhirSandboxError(503, 'transient', 'Service temporarily unavailable');
-    }
+    guardRequest(this.sandbox, t, req);
   }
 
   private send(res: Response, body: unknown): void {
@@ -88,6 +75,7 @@ export class FhirSandboxController {
   @Get(':vendor/:tenant/:type')
   search(@Param('vendor') vendor: string, @Param('tenant') tenant: string, @Param('type') type: string, @Query() query: SearchQuery, @Req() req: Request, @Res() res: Response): void {
     const { t, base } = this.open(vendor, tenant, req, res);
+    if (type === '$export') return kickOff(this.sandbox, t, 'system', req, res);
     const store = this.store(t, type);
     this.guard(t, req);
     this.send(res, searchPage(store.values(), query, { profile: t.profile, base, type: type as SandboxResourceType, tenant, duplicateAcrossPages: t.faults.duplicateAcrossPages, outcomeEntries: t.faults.outcomeEntries }));
@@ -96,11 +84,20 @@ export class FhirSandboxController {
   @Get(':vendor/:tenant/:type/:id')
   read(@Param('vendor') vendor: string, @Param('tenant') tenant: string, @Param('type') type: string, @Param('id') id: string, @Req() req: Request, @Res() res: Response): void {
     const { t } = this.open(vendor, tenant, req, res);
+    if (type === 'Patient' && id === '$export') return kickOff(this.sandbox, t, 'patient', req, res);
     const store = this.store(t, type);
     this.guard(t, req);
     const resource = store.get(id);
     if (!resource) throw new FhirSandboxError(404, 'not-found', `${type}/${id.slice(0, 64)} not found`);
     this.send(res, resource);
+  }
+
+  /** Group-level Bulk export kick-off: `Group/{id}/$export` (any group id names the whole population here). */
+  @Get(':vendor/:tenant/Group/:id/:operation')
+  groupExport(@Param('vendor') vendor: string, @Param('tenant') tenant: string, @Param('operation') operation: string, @Req() req: Request, @Res() res: Response): void {
+    const { t } = this.open(vendor, tenant, req, res);
+    if (operation !== '$export') throw new FhirSandboxError(404, 'not-supported', 'Unknown Group operation');
+    kickOff(this.sandbox, t, 'group', req, res);
   }
 
   private store(t: FhirTenant, type: string): FhirTenant['data'][SandboxResourceType] {

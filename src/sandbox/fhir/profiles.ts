@@ -28,6 +28,8 @@ export interface FhirSandboxProfile {
   required: Partial<Record<SandboxResourceType, string[][]>>;
   /** A search parameter every search must carry with this value (`{tenant}` = the tenant path segment). */
   tenancyParam?: { name: string; template: string };
+  /** Bulk Data export levels offered (`system` `$export`, `group` `Group/{id}/$export`, `patient` `Patient/$export`). */
+  bulk: readonly ('system' | 'group' | 'patient')[];
   /** Patient logical ids (`{tenant}`, `{n}` = the generated number), e.g. athenahealth `a-{tenant}.E-{n}`. */
   patientIdTemplate?: string;
 }
@@ -43,19 +45,19 @@ const KEY_OR_SECRET = ['private_key_jwt', 'client_secret_basic'];
 export const FHIR_SANDBOX_PROFILES: Record<string, FhirSandboxProfile> = {
   'fhir-r4': {
     id: 'fhir-r4', software: 'EHR Sync Hub FHIR R4 sandbox (generic)', countParam: '_count', defaultCount: 50, maxCount: 1000, pageParam: '_cursor',
-    lastUpdated: ALL, authMethods: KEY_OR_SECRET, types: ALL, required: {},
+    lastUpdated: ALL, authMethods: KEY_OR_SECRET, types: ALL, required: {}, bulk: ['system', 'group', 'patient'],
   },
   // Epic: Patient search needs an identifier or demographics; Appointment, Coverage, DocumentReference are patient-based.
   epic: {
     id: 'epic', software: 'Epic (sandbox simulation)', countParam: '_count', defaultCount: 100, maxCount: 100, pageParam: 'sessionID',
     lastUpdated: [], authMethods: ['private_key_jwt', 'client_secret_basic', 'client_secret_post'], types: ALL,
-    required: { Patient: [['_id'], ['identifier']], Appointment: [['patient']], Coverage: [['patient']], DocumentReference: [['patient']] },
+    required: { Patient: [['_id'], ['identifier']], Appointment: [['patient']], Coverage: [['patient']], DocumentReference: [['patient']] }, bulk: ['group'],
   },
   // Oracle Health: no _lastUpdated on Patient/Appointment/Location/Coverage; Appointment needs date with patient, practitioner or location.
   'oracle-health': {
     id: 'oracle-health', software: 'Oracle Health Millennium (sandbox simulation)', countParam: '_count', defaultCount: 50, maxCount: 100, pageParam: 'pageContext',
     lastUpdated: ['DocumentReference'], authMethods: KEY_OR_SECRET, types: ALL,
-    required: { Appointment: [['date', 'patient'], ['date', 'location'], ['date', 'practitioner']], Coverage: [['patient']], DocumentReference: [['patient']] },
+    required: { Appointment: [['date', 'patient'], ['date', 'location'], ['date', 'practitioner']], Coverage: [['patient']], DocumentReference: [['patient']] }, bulk: ['group', 'patient'],
   },
   // athenahealth: ah-practice on every search; ah-search-parameter-metadata combos; _count + cursor.
   athenahealth: {
@@ -63,26 +65,26 @@ export const FHIR_SANDBOX_PROFILES: Record<string, FhirSandboxProfile> = {
     lastUpdated: ['Patient', 'Coverage', 'DocumentReference'], authMethods: ['client_secret_basic', 'client_secret_post', 'client_secret_jwt', 'private_key_jwt'], types: ALL,
     required: { Patient: [['_id'], ['identifier']], Location: [['_id']], Practitioner: [['_id'], ['identifier']], Appointment: [['_id']], Coverage: [['patient'], ['_id']], DocumentReference: [['patient'], ['_id']] },
     tenancyParam: { name: 'ah-practice', template: 'Organization/a-1.Practice-{tenant}' },
-    patientIdTemplate: 'a-{tenant}.E-{n}',
+    patientIdTemplate: 'a-{tenant}.E-{n}', bulk: ['group'],
   },
   // eClinicalWorks: `page` paging, no _count, no _lastUpdated, no Appointment.
   eclinicalworks: {
     id: 'eclinicalworks', software: 'eClinicalWorks FHIR Facade (sandbox simulation)', countParam: null, defaultCount: 20, maxCount: 20, pageParam: 'page',
-    lastUpdated: [], authMethods: ['client_secret_basic', 'client_secret_post', 'private_key_jwt', 'client_secret_jwt'], types: NO_APPOINTMENT, required: {},
+    lastUpdated: [], authMethods: ['client_secret_basic', 'client_secret_post', 'private_key_jwt', 'client_secret_jwt'], types: NO_APPOINTMENT, required: {}, bulk: ['system', 'group'],
   },
   // NextGen Enterprise: _lastUpdated everywhere, _maxresults instead of _count, no Appointment.
   nextgen: {
     id: 'nextgen', software: 'NextGen Enterprise FHIR (sandbox simulation)', countParam: '_maxresults', defaultCount: 25, maxCount: 100, pageParam: 'page',
-    lastUpdated: NO_APPOINTMENT, authMethods: KEY_OR_SECRET, types: NO_APPOINTMENT, required: {},
+    lastUpdated: NO_APPOINTMENT, authMethods: KEY_OR_SECRET, types: NO_APPOINTMENT, required: {}, bulk: [],
   },
   // MEDITECH Greenfield: _count + continue, no _lastUpdated, Appointment by date.
   meditech: {
     id: 'meditech', software: 'MEDITECH Greenfield US Core STU6 (sandbox simulation)', countParam: '_count', defaultCount: 25, maxCount: 100, pageParam: 'continue',
-    lastUpdated: [], authMethods: ['client_secret_post', 'client_secret_basic', 'private_key_jwt'], types: ALL, required: {},
+    lastUpdated: [], authMethods: ['client_secret_post', 'client_secret_basic', 'private_key_jwt'], types: ALL, required: {}, bulk: ['group', 'patient'],
   },
   // Veradigm: no _count, no _lastUpdated, no Appointment.
   veradigm: {
     id: 'veradigm', software: 'Veradigm FHIR (sandbox simulation)', countParam: null, defaultCount: 25, maxCount: 25, pageParam: '_getpages',
-    lastUpdated: [], authMethods: ['private_key_jwt'], types: NO_APPOINTMENT, required: {},
+    lastUpdated: [], authMethods: ['private_key_jwt'], types: NO_APPOINTMENT, required: {}, bulk: ['group'],
   },
 };
