@@ -194,7 +194,8 @@ export class FhirProfileAdapter implements ProviderAdapter {
   private async allStored(ctx: AdapterContext, resource: ResourceType): Promise<string[]> {
     const ids: string[] = [];
     for await (const page of ctx.storedExternalIds?.(resource, null) ?? []) ids.push(...page);
-    if (!ids.length) throw new ProviderException(ProviderExceptionCode.UNSUPPORTED, `${this.profile.name} searches appointments by ${resource}: sync ${resource} first`, { temporary: false });
+    // RESOURCE_NOT_FOUND: this resource fails alone (the job goes on with the others).
+    if (!ids.length) throw new ProviderException(ProviderExceptionCode.RESOURCE_NOT_FOUND, `${this.profile.name} searches appointments by ${resource}: none stored yet, sync ${resource} first`, { temporary: false });
     return ids;
   }
 }

@@ -80,7 +80,9 @@ export function searchPage(resources: Iterable<FhirResource>, query: SearchQuery
     entries.push({ resource: { resourceType: 'OperationOutcome', issue: [{ severity: 'warning', code: 'informational', diagnostics: 'Some results may be hidden' }] }, search: { mode: 'outcome' } });
   }
   const selfQuery = token ? `${profile.pageParam}=${token}` : new URLSearchParams(Object.entries(cursor.q).flatMap(([k, vs]) => vs.map((v): [string, string] => [k, v]))).toString();
-  const bundle: Bundle = { resourceType: 'Bundle', type: 'searchset', link: [{ relation: 'self', url: `${options.base}/${options.type}${selfQuery ? `?${selfQuery}` : ''}` }], entry: entries };
+  const bundle: Bundle = { resourceType: 'Bundle', type: 'searchset', link: [{ relation: 'self', url: `${options.base}/${options.type}${selfQuery ? `?${selfQuery}` : ''}` }] };
+  // FHIR JSON has no empty arrays (http://hl7.org/fhir/R4/json.html): an empty page has no entry element.
+  if (entries.length) bundle.entry = entries;
   if (!token) bundle.total = matches.length;
   if (count > 0 && page.length === count) {
     const next: Cursor = { q: cursor.q, after: key(page[page.length - 1]), page: cursor.page + 1 };
