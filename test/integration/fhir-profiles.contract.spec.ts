@@ -166,6 +166,20 @@ describe.each(PROFILES.map((p) => [p.id, p] as const))('FHIR profile contract: %
     }
   });
 
+  // An expired cursor (Epic 4113; 410 elsewhere) on a next link restarts the search: needs a paged search (a count parameter).
+  const paged = readable.find((r) => ['search', 'window'].includes(profile.reads[r]!.kind));
+  (profile.countParam && paged ? it : it.skip)('an expired cursor restarts the search at its first page: counts exact, no duplicates', async () => {
+    host.sandbox.setFaults(vendor, tenant, { expiredCursor: 1 });
+    const log = host.sandbox.tenant(vendor, tenant).log;
+    const before = log.length;
+    const result = await readToEnd(adapter, ctx, { resource: paged!, checkpoint: null, batchSize: 100 });
+    const ids = result.batches.flatMap((b) => b.records.map((r) => r.externalId));
+    expect(ids.sort()).toEqual([...expectedIds(paged!)].sort());
+    const pages = log.slice(before).filter((e) => e.path.endsWith(`/${typeOf(paged!)}`));
+    expect(pages.filter((e) => e.status === (vendor === 'epic' ? 400 : 410))).toHaveLength(1);
+    expect(host.sandbox.tenant(vendor, tenant).faults.expiredCursor).toBe(0);
+  });
+
   /** The mapped record of one id, from the last pass's batches (read again by `_id`-free full pass when not there). */
   async function readOne(resource: ResourceType, id: string) {
     const result = await readToEnd(adapter, ctx, { resource, checkpoint: null, priorCheckpoint: checkpoints.get(resource) ?? null, batchSize: 100 });

@@ -22,6 +22,7 @@ export const EPIC_PROFILE: FhirVendorProfile = {
   countParam: '_count',
   maxCount: 100,
   pageParam: 'opaque next link (search session; 4113 when expired)',
+  expiredCursorCodes: ['4113'],
   reads: {
     providers: { kind: 'search', incremental: false },
     locations: { kind: 'search', incremental: false },

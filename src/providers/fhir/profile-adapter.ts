@@ -10,6 +10,7 @@ import { ProviderException, ProviderExceptionCode } from '../provider.exception'
 import { BulkSpec, readBulk } from './bulk-reader';
 import { FHIR_CLIENT_KEYS } from './client-keys';
 import { FhirClient } from './fhir-client';
+import { FhirRequestError } from './operation-outcome';
 import type { FhirResource } from './fhir-types';
 import { mapFhirAppointment, mapFhirCoverage, mapFhirDocumentReference, mapFhirLocation, mapFhirPatient, mapFhirPractitioner } from './mappers';
 import { readPerPatient } from './per-patient-reader';
@@ -153,7 +154,9 @@ export class FhirProfileAdapter implements ProviderAdapter {
     }
     const client = this.client(ctx, config);
     const map = (resource: FhirResource): CanonicalRecord => toAdapterRecord(read.map(resource));
-    const base = { resourceType: read.type, pageSize: config.pageSize, countParam: this.profile.countParam, map };
+    const codes = this.profile.expiredCursorCodes ?? [];
+    const restartOn = (error: unknown): boolean => error instanceof FhirRequestError && (error.httpStatus === 410 || error.vendorCodes.some((c) => codes.includes(c)));
+    const base = { resourceType: read.type, pageSize: config.pageSize, countParam: this.profile.countParam, map, restartOn };
     try {
       if (bulk) {
         yield* readBulk(client, { ...this.bulkSpec(strategy, config, request.resource), map }, request, ctx.signal);

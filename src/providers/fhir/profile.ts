@@ -55,6 +55,11 @@ export interface FhirVendorProfile {
   maxCount: number;
   /** The paging parameter inside next links (informational: next links are followed verbatim). */
   pageParam: string;
+  /**
+   * OperationOutcome detail codes of an expired search cursor (Epic `4113`); a next link answered
+   * with one (or with 410 Gone, as HAPI does) restarts the search at its first page.
+   */
+  expiredCursorCodes?: string[];
   /** Read strategy per canonical resource (balances: never, FHIR R4 Account has no balance). */
   reads: Partial<Record<ResourceType, ReadStrategy>>;
   /** Example id formats (athenahealth `a-{practiceId}.E-{id}`), keyed by FHIR type. */

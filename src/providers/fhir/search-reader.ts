@@ -24,6 +24,8 @@ export interface SearchCheckpoint {
   reconcile: ReconcileState;
   /** The rolling window of the current pass (`[from, to)` instants), null without one. */
   window: [string, string] | null;
+  /** The pass's first page (where an expired cursor restarts it). */
+  first?: string | null;
 }
 
 /** One resource's search read. Times in ms. */
@@ -36,6 +38,8 @@ export interface SearchReadSpec {
   params: Array<[string, string]>;
   /** A rolling date window searched by `date` (days around now), placing each resource by `start`. */
   window?: { pastDays: number; futureDays: number };
+  /** Errors of an expired cursor, after which the pass restarts at its first page (search-pages.ts). */
+  restartOn?: (error: unknown) => boolean;
   /** `_lastUpdated` supported: incremental passes after the first. */
   incremental: boolean;
   /** How far before the watermark a pass reaches back (late commits, clock skew: LinuxForHealth/FHIR#2030). */
@@ -51,7 +55,7 @@ export function parseSearchCheckpoint(checkpoint: Checkpoint | null): SearchChec
   if (c?.v !== 1) return { v: 1, watermark: null, next: null, passStartedAt: null, maxSeen: null, prior: {}, current: {}, reconcile: reconcileStateOf(null), window: null };
   return {
     v: 1, watermark: c.watermark ?? null, next: c.next ?? null, passStartedAt: c.passStartedAt ?? null, maxSeen: c.maxSeen ?? null,
-    prior: { ...c.prior }, current: { ...c.current }, reconcile: reconcileStateOf(c), window: c.window ?? null,
+    prior: { ...c.prior }, current: { ...c.current }, reconcile: reconcileStateOf(c), window: c.window ?? null, first: c.first ?? null,
   };
 }
 
@@ -93,6 +97,7 @@ export async function* readSearch(client: FhirClient, spec: SearchReadSpec, requ
     cp.window = spec.window ? windowOf(spec.window) : null;
     if (cp.window) query.push(['date', `ge${cp.window[0]}`], ['date', `lt${cp.window[1]}`]);
     url = `${spec.resourceType}${query.length ? `?${new URLSearchParams(query).toString()}` : ''}`;
+    cp.first = url;
     cp.passStartedAt = null;
     cp.maxSeen = null;
     cp.current = {};
@@ -101,7 +106,7 @@ export async function* readSearch(client: FhirClient, spec: SearchReadSpec, requ
   const place = (r: FhirResource): string => (spec.window && typeof r.start === 'string' ? r.start : '');
   let batch = emptyBatch();
   const requestedAt = Date.now();
-  for await (const page of client.search(url, { resourceType: spec.resourceType })) {
+  for await (const page of client.search(url, { resourceType: spec.resourceType, restartOn: spec.restartOn, restartUrl: cp.first ?? undefined })) {
     cp.passStartedAt = cp.passStartedAt ?? new Date(page.serverTime ?? requestedAt).toISOString();
     noteSeen(cp.reconcile, page.resources, place);
     for (const resource of page.resources) {

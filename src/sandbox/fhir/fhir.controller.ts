@@ -78,6 +78,11 @@ export class FhirSandboxController {
     if (type === '$export') return kickOff(this.sandbox, t, 'system', req, res);
     const store = this.store(t, type);
     this.guard(t, req);
+    if (query[t.profile.pageParam] && t.faults.expiredCursor > 0) {
+      t.faults.expiredCursor--;
+      const e = t.profile.expiredCursor ?? { status: 410, issue: 'not-found', text: 'Search results expired; run the search again' };
+      throw new FhirSandboxError(e.status, e.issue, e.text, {}, undefined, e.detailCode);
+    }
     this.send(res, searchPage(store.values(), query, { profile: t.profile, base, type: type as SandboxResourceType, tenant, duplicateAcrossPages: t.faults.duplicateAcrossPages, outcomeEntries: t.faults.outcomeEntries }));
   }
 

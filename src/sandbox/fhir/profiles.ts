@@ -28,6 +28,8 @@ export interface FhirSandboxProfile {
   required: Partial<Record<SandboxResourceType, string[][]>>;
   /** A search parameter every search must carry with this value (`{tenant}` = the tenant path segment). */
   tenancyParam?: { name: string; template: string };
+  /** How an expired search cursor is answered (fault `expiredCursor`): Epic 400 with detail code 4113, else 410 Gone as HAPI does. */
+  expiredCursor?: { status: number; issue: string; detailCode?: string; text: string };
   /** Bulk Data export levels offered (`system` `$export`, `group` `Group/{id}/$export`, `patient` `Patient/$export`). */
   bulk: readonly ('system' | 'group' | 'patient')[];
   /** Patient logical ids (`{tenant}`, `{n}` = the generated number), e.g. athenahealth `a-{tenant}.E-{n}`. */
@@ -52,6 +54,7 @@ export const FHIR_SANDBOX_PROFILES: Record<string, FhirSandboxProfile> = {
     id: 'epic', software: 'Epic (sandbox simulation)', countParam: '_count', defaultCount: 100, maxCount: 100, pageParam: 'sessionID',
     lastUpdated: [], authMethods: ['private_key_jwt', 'client_secret_basic', 'client_secret_post'], types: ALL,
     required: { Patient: [['_id'], ['identifier']], Appointment: [['patient']], Coverage: [['patient']], DocumentReference: [['patient']] }, bulk: ['group'],
+    expiredCursor: { status: 400, issue: 'processing', detailCode: '4113', text: 'Session ID for cached search results has expired.' },
   },
   // Oracle Health: no _lastUpdated on Patient/Appointment/Location/Coverage; Appointment needs date with patient, practitioner or location.
   'oracle-health': {

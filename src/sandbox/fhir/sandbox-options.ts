@@ -27,6 +27,7 @@ export interface FhirSandboxOptions {
  * - `duplicateAcrossPages`: each page after the first repeats the previous page's last entry;
  * - `outcomeEntries`: each searchset page carries an OperationOutcome entry (`search.mode = outcome`);
  * - `serviceUnavailable`: the next n requests answer 503 with an OperationOutcome `transient` issue;
+ * - `expiredCursor`: the next n requests following a next link answer as the profile's expired cursor (Epic 4113, else 410);
  * - `bulkRetryAfter`: seconds a Bulk status poll in progress asks to wait (`Retry-After`; Cerner and eCW answer hours);
  * - `bulkRedirect`: export file URLs answer 307 to a storage URL that refuses an `Authorization` header (cerner/fhir.cerner.com#899).
  */
@@ -38,6 +39,7 @@ export interface FhirFaults {
   serviceUnavailable: number;
   bulkRetryAfter: number;
   bulkRedirect: boolean;
+  expiredCursor: number;
 }
 
-export const NO_FAULTS: FhirFaults = { throttle: 0, retryAfter: 1, duplicateAcrossPages: false, outcomeEntries: false, serviceUnavailable: 0, bulkRetryAfter: 1, bulkRedirect: false };
+export const NO_FAULTS: FhirFaults = { throttle: 0, retryAfter: 1, duplicateAcrossPages: false, outcomeEntries: false, serviceUnavailable: 0, bulkRetryAfter: 1, bulkRedirect: false, expiredCursor: 0 };
