@@ -113,6 +113,15 @@ describe('FhirR4Adapter against the FHIR sandbox', () => {
     expect(pages).toHaveLength(total / 20 + 1);
   });
 
+  it('follows next links that name an internal host only with rewriteNextLinks (the base origin put back)', async () => {
+    host.sandbox.setFaults('fhir-r4', 'theta', { internalHost: 'http://hapi-internal.invalid:8080' });
+    const error = await readToEnd(adapter, rsaCtx('theta', { pageSize: 30 }), { resource: 'patients', checkpoint: null, batchSize: 100 }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ProviderException);
+    const result = await readToEnd(adapter, rsaCtx('theta', { pageSize: 30, rewriteNextLinks: true }), { resource: 'patients', checkpoint: null, batchSize: 100 });
+    expect(result.records.size).toBe(data('theta').Patient.size);
+    expect(result.checkpoint).toMatchObject({ next: null });
+  });
+
   describe('refused client assertions are permanent and not retried', () => {
     const tokenUrl = () => `${host.root}/fhir-r4/zeta/auth/token`;
     const post = async (assertion: string) => {

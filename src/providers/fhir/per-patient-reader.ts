@@ -25,6 +25,8 @@ export interface PerPatientSpec {
   map: (resource: FhirResource) => CanonicalRecord;
   /** Errors of an expired cursor (the patient's search restarts at its first page). */
   restartOn?: (error: unknown) => boolean;
+  /** Rewrite next links to this origin (search-pages.ts). */
+  rewriteOrigin?: string;
 }
 
 function parse(checkpoint: Checkpoint | null): PerPatientCheckpoint {
@@ -57,7 +59,7 @@ export async function* readPerPatient(client: FhirClient, spec: PerPatientSpec, 
     for (const patientId of patients) {
       const query: Array<[string, string]> = [...spec.params, [spec.param, patientId]];
       if (spec.countParam) query.push([spec.countParam, String(spec.pageSize)]);
-      for await (const page of client.search(`${spec.resourceType}?${new URLSearchParams(query).toString()}`, { resourceType: spec.resourceType, seen: taken, restartOn: spec.restartOn })) {
+      for await (const page of client.search(`${spec.resourceType}?${new URLSearchParams(query).toString()}`, { resourceType: spec.resourceType, seen: taken, restartOn: spec.restartOn, rewriteOrigin: spec.rewriteOrigin })) {
         noteSeen(cp.reconcile, page.resources, () => '');
         for (const resource of page.resources) {
           const count = await collect(batch, resource.id!, () => spec.map(resource));

@@ -156,7 +156,8 @@ export class FhirProfileAdapter implements ProviderAdapter {
     const map = (resource: FhirResource): CanonicalRecord => toAdapterRecord(read.map(resource));
     const codes = this.profile.expiredCursorCodes ?? [];
     const restartOn = (error: unknown): boolean => error instanceof FhirRequestError && (error.httpStatus === 410 || error.vendorCodes.some((c) => codes.includes(c)));
-    const base = { resourceType: read.type, pageSize: config.pageSize, countParam: this.profile.countParam, map, restartOn };
+    const rewriteOrigin = config.rewriteNextLinks ? new URL(config.fhirBaseUrl).origin : undefined;
+    const base = { resourceType: read.type, pageSize: config.pageSize, countParam: this.profile.countParam, map, restartOn, rewriteOrigin };
     try {
       if (bulk) {
         yield* readBulk(client, { ...this.bulkSpec(strategy, config, request.resource), map }, request, ctx.signal);

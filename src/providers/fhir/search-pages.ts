@@ -33,6 +33,11 @@ export interface SearchOptions {
   restartOn?: (error: unknown) => boolean;
   /** Where a restart begins (default `firstUrl`): the pass's first page when `firstUrl` is a resumed next link. */
   restartUrl?: string;
+  /**
+   * Replace the origin of next links with this one (`https://fhir.example.org`): for servers that
+   * answer with an internal host (HAPI behind a proxy, Metriport's api-hapi.ts). Path and query are kept verbatim.
+   */
+  rewriteOrigin?: string;
 }
 
 /**
@@ -88,9 +93,17 @@ export async function* searchPages(http: FhirHttp, firstUrl: string, options: Se
       seen.add(resource.id);
       page.resources.push(resource);
     }
-    const next: string | null = (body.link ?? []).find((l: BundleLink) => l.relation === 'next' && typeof l.url === 'string' && l.url.length > 0)?.url ?? null;
+    const link: string | null = (body.link ?? []).find((l: BundleLink) => l.relation === 'next' && typeof l.url === 'string' && l.url.length > 0)?.url ?? null;
+    const next = link && options.rewriteOrigin ? withOrigin(link, options.rewriteOrigin) : link;
     page.next = next;
     yield page;
     url = next;
   }
+}
+
+/** `url` with its scheme, host and port replaced by `origin`'s (relative links are left alone). */
+function withOrigin(url: string, origin: string): string {
+  if (!/^https?:\/\//i.test(url)) return url;
+  const parsed = new URL(url);
+  return `${new URL(origin).origin}${parsed.pathname}${parsed.search}`;
 }

@@ -40,6 +40,8 @@ export interface SearchReadSpec {
   window?: { pastDays: number; futureDays: number };
   /** Errors of an expired cursor, after which the pass restarts at its first page (search-pages.ts). */
   restartOn?: (error: unknown) => boolean;
+  /** Rewrite next links to this origin (search-pages.ts). */
+  rewriteOrigin?: string;
   /** `_lastUpdated` supported: incremental passes after the first. */
   incremental: boolean;
   /** How far before the watermark a pass reaches back (late commits, clock skew: LinuxForHealth/FHIR#2030). */
@@ -106,7 +108,7 @@ export async function* readSearch(client: FhirClient, spec: SearchReadSpec, requ
   const place = (r: FhirResource): string => (spec.window && typeof r.start === 'string' ? r.start : '');
   let batch = emptyBatch();
   const requestedAt = Date.now();
-  for await (const page of client.search(url, { resourceType: spec.resourceType, restartOn: spec.restartOn, restartUrl: cp.first ?? undefined })) {
+  for await (const page of client.search(url, { resourceType: spec.resourceType, restartOn: spec.restartOn, restartUrl: cp.first ?? undefined, rewriteOrigin: spec.rewriteOrigin })) {
     cp.passStartedAt = cp.passStartedAt ?? new Date(page.serverTime ?? requestedAt).toISOString();
     noteSeen(cp.reconcile, page.resources, place);
     for (const resource of page.resources) {

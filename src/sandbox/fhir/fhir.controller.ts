@@ -83,7 +83,8 @@ export class FhirSandboxController {
       const e = t.profile.expiredCursor ?? { status: 410, issue: 'not-found', text: 'Search results expired; run the search again' };
       throw new FhirSandboxError(e.status, e.issue, e.text, {}, undefined, e.detailCode);
     }
-    this.send(res, searchPage(store.values(), query, { profile: t.profile, base, type: type as SandboxResourceType, tenant, duplicateAcrossPages: t.faults.duplicateAcrossPages, outcomeEntries: t.faults.outcomeEntries }));
+    const linkBase = t.faults.internalHost ? base.replace(/^https?:\/\/[^/]+/, t.faults.internalHost) : base;
+    this.send(res, searchPage(store.values(), query, { profile: t.profile, base: linkBase, type: type as SandboxResourceType, tenant, duplicateAcrossPages: t.faults.duplicateAcrossPages, outcomeEntries: t.faults.outcomeEntries }));
   }
 
   @Get(':vendor/:tenant/:type/:id')
