@@ -84,7 +84,7 @@ describe.each(PROFILES.map((p) => [p.id, p] as const))('FHIR profile contract: %
     redis = new IORedis(process.env.REDIS_URL!);
     await dropKeys(redis, `${PREFIX}:${vendor}`);
     adapter = new FhirProfileAdapter(profile, redis, { encryptionKey: Buffer.alloc(32, 3) }, {
-      tokenKeyPrefix: `${PREFIX}:${vendor}`, retryBaseDelayMs: 20, retryMaxDelayMs: 200, maxRetryWaitMs: 2000, incrementalOverlapMs: 60_000, safetyLagMs: 0,
+      tokenKeyPrefix: `${PREFIX}:${vendor}`, rateKeyPrefix: `${PREFIX}:${vendor}:rate`, retryBaseDelayMs: 20, retryMaxDelayMs: 200, maxRetryWaitMs: 2000, incrementalOverlapMs: 60_000, safetyLagMs: 0,
     });
     ctx.config = {
       fhirBaseUrl: `${host.root}/${vendor}/${tenant}`, clientId: `contract-${vendor}`, keyId: 'contract-key', pageSize: 5, groupId: 'all-patients',

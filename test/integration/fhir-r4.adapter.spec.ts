@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import IORedis from 'ioredis';
 import { FhirR4Adapter } from '../../src/providers/fhir-r4/fhir-r4.adapter';
 import { ProviderException, ProviderExceptionCode } from '../../src/providers/provider.exception';
@@ -120,6 +121,16 @@ describe('FhirR4Adapter against the FHIR sandbox', () => {
     const result = await readToEnd(adapter, rsaCtx('theta', { pageSize: 30, rewriteNextLinks: true }), { resource: 'patients', checkpoint: null, batchSize: 100 });
     expect(result.records.size).toBe(data('theta').Patient.size);
     expect(result.checkpoint).toMatchObject({ next: null });
+  });
+
+  it('counts every request in the per-base-URL budget shared through Redis (callsPerMinute)', async () => {
+    const ctx = rsaCtx('iota', { pageSize: 20, callsPerMinute: 1000 });
+    const result = await readToEnd(adapter, ctx, { resource: 'patients', checkpoint: null, batchSize: 100 });
+    expect(result.records.size).toBe(80);
+    const pages = host.sandbox.tenant('fhir-r4', 'iota').log.filter((e) => e.path.endsWith('/Patient'));
+    expect(pages).toHaveLength(5); // 4 full pages and the empty last one
+    const key = `${PREFIX}:rate:${createHash('sha256').update(String(ctx.config.fhirBaseUrl)).digest('hex')}:minute`;
+    expect(await redis.zcard(key)).toBe(5);
   });
 
   describe('refused client assertions are permanent and not retried', () => {

@@ -3,6 +3,7 @@ import type { Readable } from 'node:stream';
 import { instrumentAxios } from '../../common/vendor-metrics';
 import { checkAxiosRequest, checkedAgents, throwIfRefused } from '../common/outbound';
 import { abortableSleep, backoffMs, NOT_SENT_CODES, parseRetryAfter, RequestAborted } from '../common/retry';
+import type { RateWindow, SharedThrottle } from '../common/shared-throttle';
 import { ProviderException, ProviderExceptionCode } from '../provider.exception';
 import { fhirError } from './operation-outcome';
 
@@ -23,6 +24,8 @@ export interface FhirHttpSettings {
   /** Longest `Retry-After` waited in-process; a longer one raises a temporary RATE_LIMITED carrying it. */
   maxRetryWaitMs: number;
   signal?: AbortSignal;
+  /** A request budget shared by every worker (eClinicalWorks: 250 calls a minute per base URL); each request waits for room first. */
+  budget?: { throttle: SharedThrottle; key: string; windows: RateWindow[] };
 }
 
 /** A parsed FHIR answer with the server's `Date` (epoch ms, null when absent). */
@@ -60,6 +63,7 @@ instrumentAxios(http, 'fhir');
  *   wait throws a temporary RATE_LIMITED with `retryAfterMs` so the job re-enters later instead
  *   of holding a worker; 5xx, timeouts and resets back off with full jitter;
  * - other errors are classified by OperationOutcome `issue.code` (operation-outcome.ts).
+ * - with a `budget`, each request first waits for room in the shared per-base-URL windows.
  * Messages name the method and path relative to the base, never the query (it can carry names).
  */
 export class FhirHttp {
@@ -105,6 +109,8 @@ export class FhirHttp {
     let refreshed = false;
     for (let attempt = 1; ; attempt++) {
       const token = authorised ? await this.bearer!.token() : null;
+      const budget = this.settings.budget;
+      if (budget) await budget.throttle.acquireWindows(budget.key, budget.windows, this.settings.signal);
       const { response, networkCode } = await this.send(method, url, token, options);
       if (response && response.status >= 200 && response.status < 400) return this.parsed(response, options.stream === true);
       if (response && options.stream) response.data = await drain(response.data as Readable);

@@ -3,6 +3,7 @@ import type { CanonicalRecord as TypedRecord } from '../../canonical';
 import { Cipher, deriveKey } from '../../common/crypto';
 import type { AppEnv } from '../../config/env';
 import { RequestAborted } from '../common/retry';
+import { SharedThrottle } from '../common/shared-throttle';
 import {
   AdapterContext, CanonicalRecord, ConnectionTestResult, ProviderAdapter, ReadBatch, ReadRequest, ResourceType, VendorDescriptor,
 } from '../provider-adapter';
@@ -32,10 +33,12 @@ export interface FhirAdapterOptions {
   incrementalOverlapMs: number;
   /** The watermark stays this far behind the server's clock. */
   safetyLagMs: number;
+  /** Redis key prefix of the per-base-URL request budgets (keys hold a SHA-256 of the base URL). */
+  rateKeyPrefix: string;
 }
 
 export const DEFAULT_FHIR_ADAPTER_OPTIONS: FhirAdapterOptions = {
-  tokenKeyPrefix: 'fhir:auth', maxAttempts: 5, retryBaseDelayMs: 500, retryMaxDelayMs: 30_000, maxRetryWaitMs: 120_000, incrementalOverlapMs: 300_000, safetyLagMs: 120_000,
+  tokenKeyPrefix: 'fhir:auth', maxAttempts: 5, retryBaseDelayMs: 500, retryMaxDelayMs: 30_000, maxRetryWaitMs: 120_000, incrementalOverlapMs: 300_000, safetyLagMs: 120_000, rateKeyPrefix: 'fhir:rate',
 };
 
 type Mapper = (resource: FhirResource) => TypedRecord;
@@ -94,11 +97,13 @@ export class FhirProfileAdapter implements ProviderAdapter {
   readonly clientKeys = FHIR_CLIENT_KEYS;
   protected readonly options: FhirAdapterOptions;
   private readonly tokens: FhirTokenCache;
+  private readonly throttle: SharedThrottle;
 
   constructor(readonly profile: FhirVendorProfile, redis: IORedis, env: Pick<AppEnv, 'encryptionKey'>, options?: Partial<FhirAdapterOptions>) {
     this.descriptor = profileDescriptor(profile);
     this.options = { ...DEFAULT_FHIR_ADAPTER_OPTIONS, ...options };
     this.tokens = new FhirTokenCache(redis, new Cipher(deriveKey(env.encryptionKey, 'fhir-access-token')), this.options.tokenKeyPrefix);
+    this.throttle = new SharedThrottle(redis, this.options.rateKeyPrefix);
   }
 
   /** fhirBaseUrl and tokenUrl readable and not link-local/metadata hosts; clientId present. */
@@ -110,6 +115,7 @@ export class FhirProfileAdapter implements ProviderAdapter {
     return new FhirClient(connectionOf(this.profile, ctx.integrationId, config, ctx.credentials), this.tokens, {
       timeoutMs: config.requestTimeoutMs, maxAttempts: this.options.maxAttempts, retryBaseDelayMs: this.options.retryBaseDelayMs,
       retryMaxDelayMs: this.options.retryMaxDelayMs, maxRetryWaitMs: this.options.maxRetryWaitMs, signal: ctx.signal,
+      budget: config.callsPerMinute ? { throttle: this.throttle, key: config.fhirBaseUrl, windows: [{ name: 'minute', limit: config.callsPerMinute, windowMs: 60_000 }] } : undefined,
     });
   }
 

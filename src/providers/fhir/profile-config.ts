@@ -24,6 +24,8 @@ export interface FhirConfig {
   requestTimeoutMs: number;
   /** Next links are rewritten to the base's origin (a server answering with an internal host). */
   rewriteNextLinks: boolean;
+  /** Requests per minute to this base URL shared by every worker; null = no budget. */
+  callsPerMinute: number | null;
   /** The raw config, for profile fields (athenahealth `practiceId`). */
   extra: Record<string, unknown>;
 }
@@ -46,6 +48,7 @@ export function fhirConfigSchema(profile: FhirVendorProfile): Record<string, unk
       bulkExport: { type: 'string', title: 'Bulk export', enum: [...BULK_EXPORT_MODES], default: 'auto', description: 'auto: the profile decides per resource; always / never force Bulk Data $export on or off.' },
       pageSize: { type: 'integer', title: 'Page size', minimum: 1, maximum: 1000, default: Math.min(100, profile.maxCount), description: `Page size of searches (${profile.countParam ?? 'not settable at this vendor'}; capped at ${profile.maxCount}).` },
       requestTimeoutMs: { type: 'integer', title: 'Request timeout (ms)', minimum: 1000, maximum: 120000, default: 30000 },
+      callsPerMinute: { type: 'integer', title: 'Calls per minute', minimum: 1, maximum: 100000, description: `Requests a minute to this base URL, shared by every worker${profile.callsPerMinute ? ` (default ${profile.callsPerMinute}, the vendor's published limit)` : ' (default: no budget)'}.` },
       rewriteNextLinks: { type: 'boolean', title: 'Rewrite next links', default: false, description: "Replace the host of the server's next links with the base URL's (for servers behind a proxy that answer with an internal host)." },
       ...Object.fromEntries(extra.map((f) => [f.name, f.schema])),
     },
@@ -68,6 +71,7 @@ export function withDefaults(profile: FhirVendorProfile, config: Record<string, 
     pageSize: Math.min(Number(config.pageSize ?? 100), profile.maxCount),
     requestTimeoutMs: Number(config.requestTimeoutMs ?? 30000),
     rewriteNextLinks: config.rewriteNextLinks === true,
+    callsPerMinute: typeof config.callsPerMinute === 'number' ? config.callsPerMinute : profile.callsPerMinute,
     extra: config,
   };
 }
