@@ -51,7 +51,7 @@ describe('ProviderRegistryService', () => {
 
   it('the catalog derives its capability booleans from which objects an adapter provides', () => {
     const bare = vendorEntry(adapter('bare'));
-    expect(bare.capabilities).toEqual({ resources: ['patients'], incremental: [], reconcileDeletes: [], webhooks: false, writeBack: false, listDatabases: false, countSource: false, registerWebhooks: false });
+    expect(bare.capabilities).toEqual({ resources: ['patients'], incremental: [], reconcileDeletes: [], webhooks: false, writeBack: false, listDatabases: false, countSource: false, clientKeys: false, registerWebhooks: false });
     expect(bare.webhooks).toBeUndefined();
     const full = vendorEntry(adapter('full', {
       webhooks: hooks({ 'full-sig': SCHEME }, true),

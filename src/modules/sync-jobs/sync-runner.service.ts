@@ -20,6 +20,7 @@ import { countAtSource, reconcileCounts } from './count-reconciliation';
 import { emptyProgress, ResourceProgress, SyncJob, TERMINAL_STATUSES } from './sync-job.entity';
 import { insertIssues, loadState, saveState, SyncState } from './sync-state.repository';
 import { PassKind, PassSightings, reconciliationDue, tombstoneUnseen } from './delete-reconciliation';
+import { storedExternalIds } from './stored-ids';
 
 /** Why a run stopped early. */
 export type StopReason = 'shutdown' | null;
@@ -79,6 +80,9 @@ export class SyncRunnerService {
     await this.jobs.update({ id: job.id }, { status: 'running', startedAt: job.startedAt ?? new Date(), attempts: job.attempts + 1 });
     const integration = await this.integrations.get(job.organizationId, job.integrationId);
     let { adapter, ctx } = await this.integrations.adapterFor(integration);
+    const pool = this.pool;
+    const storedIds = { storedExternalIds: (r: ResourceType, after: string | null) => storedExternalIds(pool, integration.id, r, after) };
+    ctx = { ...ctx, ...storedIds };
     let refreshed = false; // an external secret is re-read at most once per run (rotated keys)
     // The integration's transformation rules and field mappings, loaded once per run (docs/transformations.md).
     const transformer = await loadRecordTransformer(this.pool, integration.id);
@@ -91,6 +95,7 @@ export class SyncRunnerService {
         if (!fresh) throw error;
         refreshed = true;
         ({ adapter, ctx } = fresh);
+        ctx = { ...ctx, ...storedIds };
         // Safe to repeat: a failed batch rolled back, and syncResource reloads the last committed checkpoint.
         return this.syncResource(job, integration, adapter, ctx, resource, progress, control, transformer);
       }).catch(async (error: unknown) => {
@@ -162,15 +167,19 @@ export class SyncRunnerService {
     job: SyncJob, integration: Integration, adapter: ProviderAdapter, ctx: Parameters<ProviderAdapter['read']>[0],
     resource: ResourceType, progress: ResourceProgress, control: RunControl, transformer: RecordTransformer,
   ): Promise<'cancelled' | 'shutdown' | null> {
-    const state = this.startState(job, integration, adapter, resource, await loadState(this.pool, integration.id, resource));
+    const saved = await loadState(this.pool, integration.id, resource);
+    const state = this.startState(job, integration, adapter, resource, saved);
     progress.pass = state.pass;
     // A pass that starts here from no checkpoint sees every live id of a reconciled resource; one resumed mid-pass cannot tell.
-    const sightings = state.checkpoint === null && adapter.descriptor.capabilities.reconcileDeletes?.includes(resource) ? new PassSightings() : null;
+    const fresh = state.checkpoint === null;
+    const sightings = fresh && adapter.descriptor.capabilities.reconcileDeletes?.includes(resource) ? new PassSightings() : null;
     const remaining = job.recordLimit === null ? undefined : job.recordLimit - progress.fetched;
     // Count reconciliation compares full passes only: an incremental reads what changed, not what is there.
     const sourceCount = job.mode === 'full' ? await countAtSource(adapter, ctx, resource, this.logger) : null;
     if (remaining === undefined || remaining > 0) {
-      const batches = adapter.read(ctx, { resource, checkpoint: state.checkpoint, batchSize: this.env.syncBatchSize, limit: remaining });
+      // A pass that starts over still sees the last checkpoint (adapters that tombstone by reconciliation keep their known ids in it).
+      const priorCheckpoint = state.checkpoint === null ? saved.checkpoint : undefined;
+      const batches = adapter.read(ctx, { resource, checkpoint: state.checkpoint, priorCheckpoint, batchSize: this.env.syncBatchSize, limit: remaining });
       // Transformation rules run after the vendor mapper (a no-op without rules for the resource);
       // prepare() serialises and hashes the next batch while Postgres writes the current one.
       const prepared = (async function* (writer: RecordWriter) {
@@ -203,7 +212,8 @@ export class SyncRunnerService {
         progress.reconciledDeletes = tombstoned;
         if (tombstoned) this.metrics.syncRecords.inc({ resource, outcome: 'deleted' }, tombstoned);
       }
-      if (!limited) await saveState(client, integration.id, resource, { checkpoint: state.checkpoint, inFullPass: false }, job.id, Boolean(swept));
+      // The full pass counts as complete (last_full_pass_at) only when it began here and ran to the end.
+      if (!limited) await saveState(client, integration.id, resource, { checkpoint: state.checkpoint, inFullPass: false }, job.id, fresh);
       const stored = await client.query<{ n: string }>(
         'SELECT count(*) AS n FROM records WHERE integration_id = $1 AND resource_type = $2 AND deleted_at IS NULL', [integration.id, resource]);
       progress.stored = Number(stored.rows[0].n);
@@ -282,6 +292,11 @@ export class SyncRunnerService {
   /** Records a temporary failure that BullMQ will retry (status stays active). */
   async noteRetry(syncJobId: string, error: { code: string; message: string }): Promise<void> {
     await this.jobs.update({ id: syncJobId }, { errorCode: error.code, errorMessage: `Retrying after: ${error.message}`.slice(0, 500) });
+  }
+
+  /** A job that waits for the vendor (a running Bulk export): queued again, the wait in its message. */
+  async noteWait(syncJobId: string, until: Date, reason: { code: string; message: string }): Promise<void> {
+    await this.jobs.update({ id: syncJobId }, { status: 'queued', errorCode: reason.code, errorMessage: `Waiting for the vendor until ${until.toISOString()}: ${reason.message}`.slice(0, 500) });
   }
 
   /** Loads a job for the worker's failure path. */
