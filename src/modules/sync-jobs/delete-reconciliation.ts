@@ -9,9 +9,8 @@ export type PassKind = 'full' | 'incremental' | 'reconciliation';
 
 /**
  * Whether an incremental job must make the periodic full pass of `resource` instead: the adapter
- * lists the resource in `reconcileDeletes` or `periodicFullPass`, and its last complete full pass
- * ended more than `intervalHours` ago, or none was ever recorded as complete (a first pass that was
- * resumed from a checkpoint could not reconcile).
+ * lists the resource in `reconcileDeletes` or `periodicFullPass`, and its last full pass ended more
+ * than `intervalHours` ago, or none was ever recorded (a state saved before its first pass ended).
  */
 export function reconciliationDue(capabilities: VendorCapabilities, resource: ResourceType, lastFullPassAt: Date | null | undefined, intervalHours: number | null, now = Date.now()): boolean {
   if (!capabilities.reconcileDeletes?.includes(resource) && !capabilities.periodicFullPass?.includes(resource)) return false;

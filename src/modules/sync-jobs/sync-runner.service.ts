@@ -171,8 +171,7 @@ export class SyncRunnerService {
     const state = this.startState(job, integration, adapter, resource, saved);
     progress.pass = state.pass;
     // A pass that starts here from no checkpoint sees every live id of a reconciled resource; one resumed mid-pass cannot tell.
-    const fresh = state.checkpoint === null;
-    const sightings = fresh && adapter.descriptor.capabilities.reconcileDeletes?.includes(resource) ? new PassSightings() : null;
+    const sightings = state.checkpoint === null && adapter.descriptor.capabilities.reconcileDeletes?.includes(resource) ? new PassSightings() : null;
     const remaining = job.recordLimit === null ? undefined : job.recordLimit - progress.fetched;
     // Count reconciliation compares full passes only: an incremental reads what changed, not what is there.
     const sourceCount = job.mode === 'full' ? await countAtSource(adapter, ctx, resource, this.logger) : null;
@@ -212,8 +211,8 @@ export class SyncRunnerService {
         progress.reconciledDeletes = tombstoned;
         if (tombstoned) this.metrics.syncRecords.inc({ resource, outcome: 'deleted' }, tombstoned);
       }
-      // The full pass counts as complete (last_full_pass_at) only when it began here and ran to the end.
-      if (!limited) await saveState(client, integration.id, resource, { checkpoint: state.checkpoint, inFullPass: false }, job.id, fresh);
+      // A full pass that ran to its end (here, or resumed from an earlier run) restarts the reconciliation interval.
+      if (!limited) await saveState(client, integration.id, resource, { checkpoint: state.checkpoint, inFullPass: false }, job.id, state.inFullPass);
       const stored = await client.query<{ n: string }>(
         'SELECT count(*) AS n FROM records WHERE integration_id = $1 AND resource_type = $2 AND deleted_at IS NULL', [integration.id, resource]);
       progress.stored = Number(stored.rows[0].n);
