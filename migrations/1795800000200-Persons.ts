@@ -16,6 +16,27 @@ import { MigrationInterface, QueryRunner } from 'typeorm';
  * Today's links (`records.linked_patient_id`) become persons: each root and the records linked
  * to it share one person (`migrated`); every other patient gets a person of its own.
  */
+/**
+ * Today's links become persons: a root (a patient that is not linked) and every record linked to
+ * it form one person, `migrated`, in one statement. Patients that already have a person are left
+ * alone, so the statement is idempotent (test/integration/persons-migration.spec.ts runs it again).
+ */
+export const MIGRATE_EXACT_LINKS = `WITH roots AS (
+    SELECT r.id AS root_id, r.organization_id, gen_random_uuid() AS person_id
+      FROM records r
+     WHERE r.resource_type = 'patients' AND r.linked_patient_id IS NULL
+       AND NOT EXISTS (SELECT 1 FROM person_links pl WHERE pl.record_id = r.id)
+  ), made AS (
+    INSERT INTO persons (id, organization_id) SELECT person_id, organization_id FROM roots
+  ), root_links AS (
+    INSERT INTO person_links (record_id, person_id, organization_id, method)
+    SELECT root_id, person_id, organization_id, 'migrated' FROM roots
+  )
+  INSERT INTO person_links (record_id, person_id, organization_id, method, explanation)
+  SELECT r.id, roots.person_id, r.organization_id, 'migrated', jsonb_build_object('reason', r.link_reason)
+    FROM records r JOIN roots ON roots.root_id = r.linked_patient_id
+   WHERE r.resource_type = 'patients' AND NOT EXISTS (SELECT 1 FROM person_links pl WHERE pl.record_id = r.id)`;
+
 export class Persons1795800000200 implements MigrationInterface {
   name = 'Persons1795800000200';
 
@@ -63,21 +84,7 @@ export class Persons1795800000200 implements MigrationInterface {
     await q.query(`CREATE INDEX ix_person_match_candidates_open ON person_match_candidates (organization_id, score DESC, id) WHERE status = 'open'`);
     await q.query('CREATE INDEX ix_person_match_candidates_b ON person_match_candidates (record_b)');
 
-    // Today's links: a root (not linked, patients) and every record linked to it form one person.
-    // One statement: the roots' new persons, the roots' links and their linked records' links.
-    await q.query(`WITH roots AS (
-        SELECT id AS root_id, organization_id, gen_random_uuid() AS person_id
-          FROM records WHERE resource_type = 'patients' AND linked_patient_id IS NULL
-      ), made AS (
-        INSERT INTO persons (id, organization_id) SELECT person_id, organization_id FROM roots
-      ), root_links AS (
-        INSERT INTO person_links (record_id, person_id, organization_id, method)
-        SELECT root_id, person_id, organization_id, 'migrated' FROM roots
-      )
-      INSERT INTO person_links (record_id, person_id, organization_id, method, explanation)
-      SELECT r.id, roots.person_id, r.organization_id, 'migrated', jsonb_build_object('reason', r.link_reason)
-        FROM records r JOIN roots ON roots.root_id = r.linked_patient_id
-       WHERE r.resource_type = 'patients'`);
+    await q.query(MIGRATE_EXACT_LINKS);
   }
 
   async down(q: QueryRunner): Promise<void> {
