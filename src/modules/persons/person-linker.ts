@@ -5,64 +5,56 @@ import { LinkSubject, planLinks } from './link-plan';
 
 interface SubjectRow {
   id: string;
-  data: Patient;
+  external_id: string;
+  data?: Patient;
   integration_id: string;
   linked_patient_id: string | null;
   person_id: string | null;
   method: LinkSubject['method'];
 }
 
-const SUBJECT_COLUMNS = `r.id, r.data, r.integration_id, r.linked_patient_id, pl.person_id, pl.method`;
+/** A patient the writer has just stored: its external id and canonical data (no second read of `data`). */
+export interface WrittenPatient {
+  externalId: string;
+  data: Patient;
+}
 
-const subject = (r: SubjectRow): LinkSubject => ({
-  features: matchFeatures(r.id, r.data), integrationId: r.integration_id, personId: r.person_id, method: r.method, exactRootId: r.linked_patient_id,
+const LINK_COLUMNS = `r.id, r.external_id, r.integration_id, r.linked_patient_id, pl.person_id, pl.method`;
+
+const subject = (r: SubjectRow, data: Patient): LinkSubject => ({
+  features: matchFeatures(r.id, data), integrationId: r.integration_id, personId: r.person_id, method: r.method, exactRootId: r.linked_patient_id,
 });
 
 /**
  * Puts the given patients of one integration into persons, inside the caller's transaction (the
  * sync's batch transaction, right after the record writer and the exact-match linker):
- * 1. one read of the batch with its person links; its blocking keys replace the stored ones
- *    (one DELETE, one INSERT from arrays);
- * 2. one indexed `= ANY` probe of `person_blocking_keys` for the batch's keys finds the
- *    candidates of the organization's other integrations (keys shared by more than
- *    MAX_BLOCK_SIZE records are skipped), read with their person links;
- * 3. one read each of the pairs decided `non_match`, of the candidates' persons' sizes and of
- *    the persons that already hold a record of this integration;
+ * 1. one read of the batch's ids and person links (the data comes from the writer); the
+ *    batch's blocking keys replace the stored ones where they changed;
+ * 2. one probe of `person_blocking_keys` per batch: for each distinct key, at most
+ *    MAX_BLOCK_SIZE + 1 records of the organization's other integrations (index range scans;
+ *    a key that returns more is skipped), then one read of those candidates;
+ * 3. one read each of the pairs decided `non_match` and of the persons' members;
  * 4. scoring and decisions in JS ({@link planLinks});
  * 5. bulk writes: new persons, link upserts (never over a `manual` link), open review pairs
  *    (never over a decided one), empty persons removed.
+ * An organization with a single integration skips 2 and 3.
  * @returns how many records got a new or another person.
  */
-export async function linkPersons(client: PoolClient, organizationId: string, integrationId: string, externalIds: string[]): Promise<number> {
-  if (!externalIds.length) return 0;
+export async function linkPersons(client: PoolClient, organizationId: string, integrationId: string, patients: WrittenPatient[]): Promise<number> {
+  if (!patients.length) return 0;
+  const dataOf = new Map(patients.map((p) => [p.externalId, p.data]));
   const batchRows = (await client.query<SubjectRow>(
-    `SELECT ${SUBJECT_COLUMNS} FROM records r LEFT JOIN person_links pl ON pl.record_id = r.id
+    `SELECT ${LINK_COLUMNS} FROM records r LEFT JOIN person_links pl ON pl.record_id = r.id
       WHERE r.integration_id = $1 AND r.resource_type = 'patients' AND r.external_id = ANY($2::text[]) AND r.deleted_at IS NULL`,
-    [integrationId, externalIds],
+    [integrationId, [...dataOf.keys()]],
   )).rows;
   if (!batchRows.length) return 0;
-  const batch = batchRows.map(subject);
+  const batch = batchRows.map((r) => subject(r, dataOf.get(r.external_id)!));
   const ids = batch.map((b) => b.features.id);
-  const keyIds: string[] = [];
-  const keys: string[] = [];
-  for (const b of batch) for (const k of blockingKeys(b.features)) (keyIds.push(b.features.id), keys.push(k));
-  await client.query(`DELETE FROM person_blocking_keys WHERE record_id = ANY($1::uuid[])`, [ids]);
-  if (keys.length) {
-    await client.query(
-      `INSERT INTO person_blocking_keys (organization_id, key, record_id) SELECT $1, k, id FROM unnest($2::text[], $3::uuid[]) AS t(k, id) ON CONFLICT DO NOTHING`,
-      [organizationId, keys, keyIds],
-    );
-  }
-  const roots = [...new Set(batch.map((b) => b.exactRootId).filter((r): r is string => !!r))];
-  const candidates = (await client.query<SubjectRow>(
-    `WITH hits AS (
-       SELECT k.key, k.record_id FROM person_blocking_keys k WHERE k.organization_id = $1 AND k.key = ANY($2::text[])
-     ), small AS (SELECT key FROM hits GROUP BY key HAVING count(*) <= $4)
-     SELECT ${SUBJECT_COLUMNS} FROM records r LEFT JOIN person_links pl ON pl.record_id = r.id
-      WHERE r.organization_id = $1 AND r.integration_id <> $3 AND r.resource_type = 'patients' AND r.deleted_at IS NULL
-        AND (r.id IN (SELECT hits.record_id FROM hits JOIN small USING (key)) OR r.id = ANY($5::uuid[]))`,
-    [organizationId, [...new Set(keys)], integrationId, MAX_BLOCK_SIZE + batch.length, roots],
-  )).rows.map(subject);
+  const keys = await replaceBlockingKeys(client, organizationId, integrationId, batch);
+  // An organization with one integration has no candidates: every new record gets its own person.
+  const others = await client.query(`SELECT 1 FROM integrations WHERE organization_id = $1 AND id <> $2 LIMIT 1`, [organizationId, integrationId]);
+  const candidates = others.rowCount ? await findCandidates(client, organizationId, integrationId, keys, batch) : [];
 
   const nonMatch = new Set((await client.query<{ a: string; b: string }>(
     `SELECT record_a AS a, record_b AS b FROM person_match_candidates
@@ -70,10 +62,10 @@ export async function linkPersons(client: PoolClient, organizationId: string, in
     [organizationId, ids],
   )).rows.map((r) => `${r.a}|${r.b}`));
   const persons = [...new Set([...batch, ...candidates].map((s) => s.personId).filter((p): p is string => !!p))];
-  const members = (await client.query<{ person_id: string; record_id: string; integration_id: string }>(
+  const members = persons.length ? (await client.query<{ person_id: string; record_id: string; integration_id: string }>(
     `SELECT pl.person_id, pl.record_id, r.integration_id FROM person_links pl JOIN records r ON r.id = pl.record_id WHERE pl.person_id = ANY($1::uuid[])`,
     [persons],
-  )).rows;
+  )).rows : [];
   const personSize = new Map<string, number>();
   const takenByIntegration = new Map<string, string>();
   for (const m of members) {
@@ -108,6 +100,68 @@ export async function linkPersons(client: PoolClient, organizationId: string, in
   }
   await removeEmptyPersons(client, plan.vacated);
   return plan.links.length;
+}
+
+/**
+ * Stores the batch's blocking keys, touching only those that changed (a re-synced record mostly
+ * keeps its keys): one read, one DELETE and one INSERT from arrays. Returns the batch's distinct keys.
+ */
+async function replaceBlockingKeys(client: PoolClient, organizationId: string, integrationId: string, batch: LinkSubject[]): Promise<string[]> {
+  const ids = batch.map((b) => b.features.id);
+  const stored = new Set((await client.query<{ k: string }>(
+    `SELECT record_id || ' ' || key AS k FROM person_blocking_keys WHERE record_id = ANY($1::uuid[])`, [ids],
+  )).rows.map((r) => r.k));
+  const all = new Set<string>();
+  const addIds: string[] = [];
+  const addKeys: string[] = [];
+  for (const b of batch) {
+    for (const key of blockingKeys(b.features)) {
+      all.add(key);
+      if (!stored.delete(`${b.features.id} ${key}`)) (addIds.push(b.features.id), addKeys.push(key));
+    }
+  }
+  if (stored.size) {
+    const gone = [...stored].map((k) => k.split(' '));
+    await client.query(
+      `DELETE FROM person_blocking_keys b USING unnest($1::uuid[], $2::text[]) AS g(record_id, key)
+        WHERE b.organization_id = $3 AND b.key = g.key AND b.integration_id = $4 AND b.record_id = g.record_id`,
+      [gone.map((g) => g[0]), gone.map((g) => g.slice(1).join(' ')), organizationId, integrationId],
+    );
+  }
+  if (addKeys.length) {
+    await client.query(
+      `INSERT INTO person_blocking_keys (organization_id, key, integration_id, record_id)
+       SELECT $1, k, $2, id FROM unnest($3::text[], $4::uuid[]) AS t(k, id) ON CONFLICT DO NOTHING`,
+      [organizationId, integrationId, addKeys, addIds],
+    );
+  }
+  return [...all];
+}
+
+/**
+ * The candidates of a batch: records of the organization's other integrations sharing a blocking
+ * key (a key shared by more than MAX_BLOCK_SIZE of them is skipped), plus the exact-match roots
+ * the batch is linked to, with their data and person links.
+ */
+async function findCandidates(client: PoolClient, organizationId: string, integrationId: string, keys: string[], batch: LinkSubject[]): Promise<LinkSubject[]> {
+  const hits = (await client.query<{ key: string; record_id: string }>(
+    `SELECT k.key, h.record_id FROM unnest($2::text[]) AS k(key)
+       CROSS JOIN LATERAL (
+         SELECT b.record_id FROM person_blocking_keys b
+          WHERE b.organization_id = $1 AND b.key = k.key AND b.integration_id <> $3 LIMIT $4
+       ) h`,
+    [organizationId, keys, integrationId, MAX_BLOCK_SIZE + 1],
+  )).rows;
+  const perKey = new Map<string, number>();
+  for (const h of hits) perKey.set(h.key, (perKey.get(h.key) ?? 0) + 1);
+  const wanted = new Set(hits.filter((h) => perKey.get(h.key)! <= MAX_BLOCK_SIZE).map((h) => h.record_id));
+  for (const b of batch) if (b.exactRootId) wanted.add(b.exactRootId);
+  if (!wanted.size) return [];
+  return (await client.query<SubjectRow & { data: Patient }>(
+    `SELECT ${LINK_COLUMNS}, r.data FROM records r LEFT JOIN person_links pl ON pl.record_id = r.id
+      WHERE r.id = ANY($1::uuid[]) AND r.organization_id = $2 AND r.integration_id <> $3 AND r.resource_type = 'patients' AND r.deleted_at IS NULL`,
+    [[...wanted], organizationId, integrationId],
+  )).rows.map((r) => subject(r, r.data));
 }
 
 /** Deletes the given persons that no longer hold a record. */

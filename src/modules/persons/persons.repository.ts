@@ -51,18 +51,24 @@ export class PersonsRepository {
   /** A page of persons by id, optionally those with a linked record whose name matches `q`. */
   async list(organizationId: string, q: string | undefined, after: string | null, limit: number): Promise<PersonRow[]> {
     const term = normalizeSearchText(q)?.replace(/[%_\\]/g, (c) => `\\${c}`) ?? null;
+    // The page's persons first (by the records' name index when q is given), then their aggregates.
     return this.dataSource.query(
-      `SELECT p.id, p.created_at, p.updated_at, g.record_count, g.display_name, g.birth_date
-         FROM persons p
-         CROSS JOIN LATERAL (
+      `WITH page AS (
+         SELECT p.id, p.created_at, p.updated_at FROM persons p
+          WHERE p.organization_id = $1 AND ($3::uuid IS NULL OR p.id > $3)
+            AND ($2::text IS NULL OR p.id IN (
+              SELECT pl.person_id FROM records r JOIN person_links pl ON pl.record_id = r.id
+               WHERE r.organization_id = $1 AND r.resource_type = 'patients' AND r.search_text LIKE '%' || $2 || '%'))
+          ORDER BY p.id LIMIT $4
+       )
+       SELECT page.id, page.created_at, page.updated_at, g.record_count, g.display_name, g.birth_date
+         FROM page CROSS JOIN LATERAL (
            SELECT count(*)::int AS record_count,
                   (array_agg(r.data->>'displayName' ORDER BY r.updated_at DESC) FILTER (WHERE r.data->>'displayName' IS NOT NULL))[1] AS display_name,
-                  (array_agg(r.data->>'birthDate' ORDER BY r.updated_at DESC) FILTER (WHERE r.data->>'birthDate' IS NOT NULL))[1] AS birth_date,
-                  bool_or($2::text IS NULL OR r.search_text LIKE '%' || $2 || '%') AS hit
-             FROM person_links pl JOIN records r ON r.id = pl.record_id WHERE pl.person_id = p.id
+                  (array_agg(r.data->>'birthDate' ORDER BY r.updated_at DESC) FILTER (WHERE r.data->>'birthDate' IS NOT NULL))[1] AS birth_date
+             FROM person_links pl JOIN records r ON r.id = pl.record_id WHERE pl.person_id = page.id
          ) g
-        WHERE p.organization_id = $1 AND ($3::uuid IS NULL OR p.id > $3) AND g.hit
-        ORDER BY p.id LIMIT $4`,
+        ORDER BY page.id`,
       [organizationId, term, after, limit + 1],
     );
   }

@@ -118,7 +118,9 @@ export class RecordRederiver {
       else updates.push({ row, record, hash: prepared.hash, data: prepared.data });
     }
     // Every patient of the batch gets its blocking keys and a person (records stored before persons had neither).
-    const batchPatients = rows.filter((r) => r.resource_type === 'patients').map((r) => r.external_id);
+    const derived = new Map(updates.map((u) => [u.row.id, u.record.data as CanonicalData['patients']]));
+    const batchPatients = rows.filter((r) => r.resource_type === 'patients')
+      .map((r) => ({ externalId: r.external_id, data: derived.get(r.id) ?? (r.data as unknown as CanonicalData['patients']) }));
     if (!updates.length) {
       if (batchPatients.length) await linkPersons(client, integration.organization_id, integration.id, batchPatients);
       return;

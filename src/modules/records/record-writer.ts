@@ -105,7 +105,8 @@ export class RecordWriter {
       const written = await this.upsert(client, target, records, counts);
       if (target.resource === 'patients') {
         await linkPatients(client, target.organizationId, target.integrationId, written);
-        await linkPersons(client, target.organizationId, target.integrationId, written);
+        const dataOf = new Map(records.map((r) => [r.record.externalId, r.record.data as CanonicalData['patients']]));
+        await linkPersons(client, target.organizationId, target.integrationId, written.map((externalId) => ({ externalId, data: dataOf.get(externalId)! })));
       }
     }
     if (deletedExternalIds.length) {

@@ -79,10 +79,19 @@ export function phonetic(name: string | null): string[] {
   return [...new Set(doubleMetaphone(name).filter((c) => c))];
 }
 
+/** Parsed phones by `country|value`: parsing is the dearest step of a record's features, and a batch's candidates recur. */
+const phoneCache = new Map<string, string | null>();
+
 /** E.164 for a phone number, read in `country` when it has no country code; null when not a possible number. */
 export function normalizePhone(value: string, country: CountryCode = 'US'): string | null {
+  const key = `${country}|${value}`;
+  const cached = phoneCache.get(key);
+  if (cached !== undefined) return cached;
   const parsed = parsePhoneNumberFromString(value, country);
-  return parsed && parsed.isPossible() ? parsed.number : null;
+  const out = parsed && parsed.isPossible() ? parsed.number : null;
+  if (phoneCache.size >= 100_000) phoneCache.clear();
+  phoneCache.set(key, out);
+  return out;
 }
 
 /** Trimmed, lower-cased e-mail address; null when it has no `@`. */
