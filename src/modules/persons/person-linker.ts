@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { PoolClient } from 'pg';
 import type { Patient } from '../../canonical';
 import { blockingKeys, matchFeatures, MAX_BLOCK_SIZE } from './matching';
@@ -87,7 +88,9 @@ export async function linkPersons(client: PoolClient, organizationId: string, in
         WHERE person_links.method <> 'manual'`,
       [organizationId, plan.links.map((l) => l.recordId), plan.links.map((l) => l.personId), plan.links.map((l) => l.score), plan.links.map((l) => JSON.stringify(l.explanation))],
     );
-    await client.query(`UPDATE persons SET updated_at = now() WHERE id = ANY($1::uuid[])`, [[...new Set(plan.links.map((l) => l.personId))]]);
+    const fresh = new Set(plan.newPersons);
+    const joined = [...new Set(plan.links.map((l) => l.personId))].filter((p) => !fresh.has(p));
+    if (joined.length) await client.query(`UPDATE persons SET updated_at = now() WHERE id = ANY($1::uuid[])`, [joined]);
   }
   if (plan.review.length) {
     await client.query(
@@ -102,8 +105,13 @@ export async function linkPersons(client: PoolClient, organizationId: string, in
   return plan.links.length;
 }
 
+/** A blocking key as stored: the first 8 bytes of its SHA-256 as a signed 64-bit integer (decimal text for pg). */
+export function keyHash(key: string): string {
+  return createHash('sha256').update(key).digest().readBigInt64BE(0).toString();
+}
+
 /**
- * Stores the batch's blocking keys, touching only those that changed (a re-synced record mostly
+ * Stores the batch's blocking keys (hashed, {@link keyHash}), touching only those that changed (a re-synced record mostly
  * keeps its keys): one read, one DELETE and one INSERT from arrays. Returns the batch's distinct keys.
  */
 async function replaceBlockingKeys(client: PoolClient, organizationId: string, integrationId: string, batch: LinkSubject[]): Promise<string[]> {
@@ -116,22 +124,23 @@ async function replaceBlockingKeys(client: PoolClient, organizationId: string, i
   const addKeys: string[] = [];
   for (const b of batch) {
     for (const key of blockingKeys(b.features)) {
-      all.add(key);
-      if (!stored.delete(`${b.features.id} ${key}`)) (addIds.push(b.features.id), addKeys.push(key));
+      const hash = keyHash(key);
+      all.add(hash);
+      if (!stored.delete(`${b.features.id} ${hash}`)) (addIds.push(b.features.id), addKeys.push(hash));
     }
   }
   if (stored.size) {
     const gone = [...stored].map((k) => k.split(' '));
     await client.query(
-      `DELETE FROM person_blocking_keys b USING unnest($1::uuid[], $2::text[]) AS g(record_id, key)
+      `DELETE FROM person_blocking_keys b USING unnest($1::uuid[], $2::bigint[]) AS g(record_id, key)
         WHERE b.organization_id = $3 AND b.key = g.key AND b.integration_id = $4 AND b.record_id = g.record_id`,
-      [gone.map((g) => g[0]), gone.map((g) => g.slice(1).join(' ')), organizationId, integrationId],
+      [gone.map((g) => g[0]), gone.map((g) => g[1]), organizationId, integrationId],
     );
   }
   if (addKeys.length) {
     await client.query(
       `INSERT INTO person_blocking_keys (organization_id, key, integration_id, record_id)
-       SELECT $1, k, $2, id FROM unnest($3::text[], $4::uuid[]) AS t(k, id) ON CONFLICT DO NOTHING`,
+       SELECT $1, k, $2, id FROM unnest($3::bigint[], $4::uuid[]) AS t(k, id) ON CONFLICT DO NOTHING`,
       [organizationId, integrationId, addKeys, addIds],
     );
   }
@@ -145,7 +154,7 @@ async function replaceBlockingKeys(client: PoolClient, organizationId: string, i
  */
 async function findCandidates(client: PoolClient, organizationId: string, integrationId: string, keys: string[], batch: LinkSubject[]): Promise<LinkSubject[]> {
   const hits = (await client.query<{ key: string; record_id: string }>(
-    `SELECT k.key, h.record_id FROM unnest($2::text[]) AS k(key)
+    `SELECT k.key::text, h.record_id FROM unnest($2::bigint[]) AS k(key)
        CROSS JOIN LATERAL (
          SELECT b.record_id FROM person_blocking_keys b
           WHERE b.organization_id = $1 AND b.key = k.key AND b.integration_id <> $3 LIMIT $4

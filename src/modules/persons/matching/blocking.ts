@@ -15,7 +15,9 @@ export function blockingKeys(f: MatchFeatures): string[] {
   const keys = new Set<string>();
   const year = f.birthDate?.slice(0, 4) ?? null;
   if (f.birthDate) keys.add(`dob:${f.birthDate}`);
-  for (const code of f.familyPhonetic) {
+  // The primary Double Metaphone code only: the alternate one doubled the keys for little recall.
+  const code = f.familyPhonetic[0];
+  if (code) {
     if (year) keys.add(`fam:${code}:${year}`);
     for (const g of f.firstGroups) keys.add(`nm:${g}:${code}`);
   }
