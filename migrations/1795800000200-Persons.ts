@@ -59,15 +59,17 @@ export class Persons1795800000200 implements MigrationInterface {
     )`);
     await q.query('CREATE INDEX ix_person_links_person ON person_links (person_id)');
     // `key` is the first 8 bytes of SHA-256 of the blocking key (`dob:1970-05-06`…): no name,
-    // phone or date in clear, and a fixed-width index twice as fast to fill as text (a collision
-    // only adds a candidate pair, which the scorer rejects). integration_id lets a probe skip the
-    // batch's own source inside the index. Only record_id is a foreign key (its cascade removes
-    // the keys with the record, its integration or its organization).
+    // phone or date in clear, and a fixed-width index (a collision only adds a candidate pair,
+    // which the scorer rejects). integration_id lets a probe skip the batch's own source inside
+    // the index, and its cascade removes the keys with the integration (and its organization).
+    // No foreign key on record_id: each check would lock the referenced records row, the
+    // dearest part of a batch's key insert; records are soft-deleted, and a key whose record is
+    // gone only yields a candidate the probe's join to records drops.
     await q.query(`CREATE TABLE person_blocking_keys (
       organization_id uuid NOT NULL,
       key bigint NOT NULL,
-      integration_id uuid NOT NULL,
-      record_id uuid NOT NULL REFERENCES records(id) ON DELETE CASCADE,
+      integration_id uuid NOT NULL REFERENCES integrations(id) ON DELETE CASCADE,
+      record_id uuid NOT NULL,
       PRIMARY KEY (organization_id, key, integration_id, record_id)
     )`);
     await q.query('CREATE INDEX ix_person_blocking_keys_record ON person_blocking_keys (record_id)');

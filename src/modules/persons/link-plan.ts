@@ -14,7 +14,8 @@ export interface LinkSubject {
 /** What the linker writes: links to upsert, persons to create, candidate pairs to keep for review. */
 export interface LinkPlan {
   newPersons: string[];
-  links: Array<{ recordId: string; personId: string; score: number | null; explanation: object }>;
+  /** `explanation` null: a person of its own. */
+  links: Array<{ recordId: string; personId: string; score: number | null; explanation: object | null }>;
   review: Array<{ recordA: string; recordB: string; score: number; fields: PairScore['fields'] }>;
   /** Persons that may have lost their last record (deleted when empty). */
   vacated: string[];
@@ -75,7 +76,7 @@ export function planLinks(
     } else if (!target && !s.personId) {
       const personId = randomUUID();
       plan.newPersons.push(personId);
-      plan.links.push({ recordId: id, personId, score: null, explanation: { method: 'new_person' } });
+      plan.links.push({ recordId: id, personId, score: null, explanation: null });
     }
   }
   // Pairs that scored in the review band, or would have auto-linked but did not (a guard, a person

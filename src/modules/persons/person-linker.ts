@@ -79,14 +79,21 @@ export async function linkPersons(client: PoolClient, organizationId: string, in
     await client.query(`INSERT INTO persons (id, organization_id) SELECT id, $1 FROM unnest($2::uuid[]) AS t(id)`, [organizationId, plan.newPersons]);
   }
   if (plan.links.length) {
-    await client.query(
+    // New records get a plain INSERT (no speculative insertion); records that had a person an UPDATE.
+    const had = new Set(batch.filter((b) => b.personId).map((b) => b.features.id));
+    const write = async (sql: string, links: typeof plan.links) => links.length && client.query(sql,
+      [organizationId, links.map((l) => l.recordId), links.map((l) => l.personId), links.map((l) => l.score), links.map((l) => (l.explanation ? JSON.stringify(l.explanation) : null))]);
+    await write(
       `INSERT INTO person_links (record_id, person_id, organization_id, method, score, explanation)
        SELECT l.record_id, l.person_id, $1, 'auto', l.score, l.explanation
+         FROM unnest($2::uuid[], $3::uuid[], $4::real[], $5::jsonb[]) AS l(record_id, person_id, score, explanation)`,
+      plan.links.filter((l) => !had.has(l.recordId)),
+    );
+    await write(
+      `UPDATE person_links pl SET person_id = l.person_id, method = 'auto', score = l.score, explanation = l.explanation, updated_at = now()
          FROM unnest($2::uuid[], $3::uuid[], $4::real[], $5::jsonb[]) AS l(record_id, person_id, score, explanation)
-       ON CONFLICT (record_id) DO UPDATE SET person_id = EXCLUDED.person_id, method = 'auto', score = EXCLUDED.score,
-              explanation = EXCLUDED.explanation, updated_at = now()
-        WHERE person_links.method <> 'manual'`,
-      [organizationId, plan.links.map((l) => l.recordId), plan.links.map((l) => l.personId), plan.links.map((l) => l.score), plan.links.map((l) => JSON.stringify(l.explanation))],
+        WHERE pl.record_id = l.record_id AND pl.organization_id = $1 AND pl.method <> 'manual'`,
+      plan.links.filter((l) => had.has(l.recordId)),
     );
     const fresh = new Set(plan.newPersons);
     const joined = [...new Set(plan.links.map((l) => l.personId))].filter((p) => !fresh.has(p));
@@ -140,7 +147,7 @@ async function replaceBlockingKeys(client: PoolClient, organizationId: string, i
   if (addKeys.length) {
     await client.query(
       `INSERT INTO person_blocking_keys (organization_id, key, integration_id, record_id)
-       SELECT $1, k, $2, id FROM unnest($3::bigint[], $4::uuid[]) AS t(k, id) ON CONFLICT DO NOTHING`,
+       SELECT $1, k, $2, id FROM unnest($3::bigint[], $4::uuid[]) AS t(k, id)`,
       [organizationId, integrationId, addKeys, addIds],
     );
   }
