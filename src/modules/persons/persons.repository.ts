@@ -104,10 +104,14 @@ export class PersonsRepository {
     );
   }
 
-  /** Open pairs by id. */
+  /** Open pairs by id, except those whose two records have since come to one person. */
   openPairs(organizationId: string, after: string | null, limit: number): Promise<CandidateRow[]> {
     return this.dataSource.query(
-      `SELECT * FROM person_match_candidates WHERE organization_id = $1 AND status = 'open' AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3`,
+      `SELECT c.* FROM person_match_candidates c
+        WHERE c.organization_id = $1 AND c.status = 'open' AND ($2::uuid IS NULL OR c.id > $2)
+          AND NOT EXISTS (SELECT 1 FROM person_links a JOIN person_links b ON b.person_id = a.person_id
+                           WHERE a.record_id = c.record_a AND b.record_id = c.record_b)
+        ORDER BY c.id LIMIT $3`,
       [organizationId, after, limit + 1],
     );
   }
