@@ -9,6 +9,7 @@ import { copyLine } from './copy-text';
 import { withTransaction } from '../../database/transaction';
 import { linkPatients, patientLinkKeys, patientMatchKey } from './patient-linker';
 import { byExternalIds } from './records.repository';
+import { linkPersons } from '../persons/person-linker';
 
 /** Where a batch goes. */
 export interface WriteTarget {
@@ -65,7 +66,8 @@ export function textArrayLiteral(values: string[] | null): string | null {
  *    bumps `version` and keeps local edits (`local_data`) untouched.
  * Appointments (and other patient-owned records) are linked to our patient id by external id.
  * Tombstones (`deletedExternalIds`) set `deleted_at` once. New and changed patients are then
- * linked to the same person from the organization's other sources (see {@link linkPatients}).
+ * linked to the same person from the organization's other sources (see {@link linkPatients}) and
+ * put into persons by the matcher (see {@link linkPersons}, docs/persons.md).
  */
 export class RecordWriter {
   private readonly hashKey: KeyObject;
@@ -103,7 +105,11 @@ export class RecordWriter {
     const counts: WriteCounts = { added: 0, updated: 0, unchanged: 0, deleted: 0, skipped: 0 };
     if (records.length) {
       const written = await this.upsert(client, target, records, counts);
-      if (target.resource === 'patients') await linkPatients(client, target.organizationId, target.integrationId, written);
+      if (target.resource === 'patients') {
+        await linkPatients(client, target.organizationId, target.integrationId, written);
+        const dataOf = new Map(records.map((r) => [r.record.externalId, r.record.data as CanonicalData['patients']]));
+        await linkPersons(client, target.organizationId, target.integrationId, written.map((externalId) => ({ externalId, data: dataOf.get(externalId)! })));
+      }
     }
     if (deletedExternalIds.length) {
       const res = await client.query(
