@@ -15,7 +15,7 @@ export interface FhirPage {
   nextCursor: string | null;
 }
 
-const COLUMNS = 'r.id, r.integration_id, r.resource_type, r.external_id, r.data, r.version, r.patient_id, r.updated_at, r.deleted_at';
+const COLUMNS = 'r.id, r.integration_id, r.resource_type, r.external_id, records_effective_data(r.data, r.local_data) AS data, r.version, r.patient_id, r.updated_at, r.deleted_at';
 
 /**
  * Reads FHIR resources from `records`, always within the caller's organization. Searches page
