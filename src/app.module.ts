@@ -14,6 +14,7 @@ import { OrganizationsModule } from './modules/organizations/organizations.modul
 import { RecordsModule } from './modules/records/records.module';
 import { SyncJobsModule } from './modules/sync-jobs/sync-jobs.module';
 import { TransformationsModule } from './modules/transformations/transformations.module';
+import { ConflictsModule } from './modules/conflicts/conflicts.module';
 import { WebhooksModule } from './modules/webhooks/webhooks.module';
 import { ProvidersModule } from './providers/providers.module';
 import { QueueModule } from './queue/queue.module';
@@ -59,6 +60,7 @@ import { FhirSandboxModule } from './sandbox/fhir';
     SyncJobsModule,
     RecordsModule,
     TransformationsModule,
+    ConflictsModule,
     FhirModule,
     ActionsModule,
     WebhooksModule,

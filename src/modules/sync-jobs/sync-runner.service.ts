@@ -14,6 +14,7 @@ import { Integration } from '../integrations/integration.entity';
 import { IntegrationsService } from '../integrations/integrations.service';
 import { PreparedRecord, RecordWriter } from '../records/record-writer';
 import { MetricsService } from '../operations/metrics.service';
+import { ConflictResolutionProcessor } from '../conflicts/conflict-resolution.processor';
 import { RecordTransformer } from '../transformations/record-transformer';
 import { loadRecordTransformer } from '../transformations/rule-loader';
 import { emptyProgress, ResourceProgress, SyncJob, TERMINAL_STATUSES } from './sync-job.entity';
@@ -67,6 +68,7 @@ export class SyncRunnerService {
     private readonly audit: AuditService,
     private readonly writer: RecordWriter,
     private readonly metrics: MetricsService,
+    private readonly conflicts: ConflictResolutionProcessor,
   ) {}
 
   /** @throws ProviderException or database errors; the worker decides between retry and failure. */
@@ -247,6 +249,10 @@ export class SyncRunnerService {
       outcome: status === 'failed' ? 'failure' : 'success',
       details: { integrationId: job.integrationId, status, mode: job.mode, totals, errorCode: error?.code ?? null, unreadableResources: unreadable },
     });
+    // Conflicts the job's batches raised get the organization's policy on the conflict-resolution queue;
+    // if Redis refuses now, they stay undecided (listed, strategy null) until the next job ends.
+    await this.conflicts.schedule(job.integrationId, job.id).catch((e: Error) =>
+      this.logger.warn({ syncJobId: job.id, errorClass: e.name }, 'could not schedule conflict resolution'));
     return 'done';
   }
 

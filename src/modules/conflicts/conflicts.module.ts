@@ -1,0 +1,21 @@
+import { Module } from '@nestjs/common';
+import { AuditModule } from '../audit/audit.module';
+import { ConflictPoliciesService } from './conflict-policies.service';
+import { ConflictResolutionProcessor } from './conflict-resolution.processor';
+import { ConflictResolver } from './conflict-resolver';
+import { ConflictsController } from './conflicts.controller';
+import { ConflictsService } from './conflicts.service';
+
+/**
+ * Conflicts between local edits and sources (docs/conflicts.md): detection runs inside the
+ * record writer's bulk write (conflict-detection.ts); this module holds the policies, the API,
+ * the resolver and the `conflict-resolution` queue's processor, whose {@link ConflictResolutionProcessor.schedule}
+ * the sync runner calls when a job ends.
+ */
+@Module({
+  imports: [AuditModule],
+  controllers: [ConflictsController],
+  providers: [ConflictsService, ConflictPoliciesService, ConflictResolver, ConflictResolutionProcessor],
+  exports: [ConflictResolutionProcessor],
+})
+export class ConflictsModule {}
