@@ -7,7 +7,8 @@ import { MigrationInterface, QueryRunner } from 'typeorm';
  *   linked sources of one person disagree. Base, local and remote values with their times;
  *   `strategy` NULL = waiting for the `conflict-resolution` queue, else the policy strategy that
  *   handled it; `resolution` what was applied. At most one open conflict per record and field
- *   (a later sync updates its remote value). Resolved and ignored rows are kept.
+ *   (a later sync updates its remote value). Resolved and ignored rows are kept. `write_back`:
+ *   the last attempt to write the kept value back to the vendor (status, action id, error code).
  * - `conflict_policies`: per organization, the ordered rules (`rules` jsonb).
  * - `ix_records_local_edits`: the records with local edits, where a sync's detection starts.
  * - `conflict_source_instant(text)`: a source change stamp as an instant when it carries its zone
@@ -38,6 +39,7 @@ export class Conflicts1795800000110 implements MigrationInterface {
       reason text,
       resolved_by text,
       resolved_at timestamptz,
+      write_back jsonb,
       created_at timestamptz NOT NULL DEFAULT now(),
       updated_at timestamptz NOT NULL DEFAULT now()
     )`);

@@ -94,6 +94,7 @@ describe('conflicts between local edits and source changes', () => {
 
     const kept = (await t.http.post(`/api/v1/sync/conflicts/${c1.id}/resolve`).set('Authorization', org.auth).send({ strategy: 'use_local', reason: 'confirmed' }).expect(200)).body;
     expect(kept).toMatchObject({ status: 'resolved', strategy: 'manual', resolution: 'use_local', resolvedValue: 'Local One', reason: 'confirmed' });
+    expect(kept.writeBack).toMatchObject({ status: 'unsupported' }); // the database adapter reads only
     const r1 = await record(p1);
     expect(r1.data.preferredName).toBe('Local One');
     expect(r1.edits.preferredName).toMatchObject({ local: 'Local One', source: 'Remote One', base: 'Remote One' });

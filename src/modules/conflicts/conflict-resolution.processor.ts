@@ -8,7 +8,8 @@ import { AuditService } from '../audit/audit.service';
 import { MetricsService } from '../operations/metrics.service';
 import { decide, ruleFor } from './conflict-policy';
 import { ConflictPoliciesService } from './conflict-policies.service';
-import { ConflictResolver } from './conflict-resolver';
+import { ConflictsService } from './conflicts.service';
+import { ConflictsException } from './conflicts.exception';
 import type { ConflictRow } from './conflict.row';
 
 /** Undecided conflicts taken per round. */
@@ -20,7 +21,8 @@ const SYSTEM = { actorType: 'system' as const, actorId: 'system' };
  * The `conflict-resolution` queue (docs/conflicts.md): after a sync the runner calls
  * {@link schedule}, which adds a `resolve-conflicts` job `{ integrationId }` when the
  * integration has undecided conflicts (strategy NULL). The processor applies the organization's
- * policy to each ({@link decide}): a resolution goes through {@link ConflictResolver} (audited
+ * policy to each ({@link decide}): a resolution goes through {@link ConflictsService.settle} (a kept
+ * local value written back to the vendor where it can be; audited
  * `conflict.resolved`, actor `system`); a conflict left for a person gets its strategy and the
  * reason, audited `conflict.review_requested`. Each decision counts in
  * `conflict_decisions_total{strategy,resolution}`. A retry finds only what is still undecided.
@@ -34,7 +36,7 @@ export class ConflictResolutionProcessor implements OnModuleInit {
     private readonly processors: JobProcessors,
     private readonly dataSource: DataSource,
     private readonly policies: ConflictPoliciesService,
-    private readonly resolver: ConflictResolver,
+    private readonly conflicts: ConflictsService,
     private readonly audit: AuditService,
     private readonly metrics: MetricsService,
   ) {}
@@ -78,7 +80,13 @@ export class ConflictResolutionProcessor implements OnModuleInit {
     this.metrics.conflictDecisions.inc({ strategy: decision.strategy, resolution: decision.resolution ?? 'left_open' });
     if (decision.resolution) {
       const value = decision.resolution === 'merge' ? decision.value : undefined;
-      await this.resolver.apply(row, { resolution: decision.resolution, value, strategy: decision.strategy, actor: SYSTEM, reason: `policy ${decision.strategy}` });
+      try {
+        await this.conflicts.settle(row, { resolution: decision.resolution, value, strategy: decision.strategy, actor: SYSTEM, reason: `policy ${decision.strategy}` });
+      } catch (error) {
+        // A refused write-back leaves the conflict open with its reason; a person may have closed it meanwhile.
+        if (!(error instanceof ConflictsException)) throw error;
+        this.logger.warn({ conflictId: row.id, errorCode: error.code }, 'automatic resolution not applied');
+      }
       return;
     }
     await this.dataSource.transaction(async (manager) => {

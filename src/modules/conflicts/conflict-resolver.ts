@@ -17,12 +17,14 @@ export interface ResolutionInput {
   strategy: ConflictStrategy;
   actor: EditActor;
   requestId?: string;
+  /** The vendor holds the kept value now (two-way sync): the local edit is dropped, the source shows it. */
+  writtenBack?: boolean;
 }
 
 const isoNow = () => new Date().toISOString();
 
-/** The three-way merge of the field now. @throws ConflictsException MERGE_OVERLAP (409) naming the overlapping parts. */
-function mergedOrThrow(base: unknown, local: unknown, remote: unknown): unknown {
+/** The three-way merge of the field now (`base` the edit's base, `local` its value, `remote` the source's now). @throws ConflictsException MERGE_OVERLAP (409) naming the overlapping parts. */
+export function mergedOrThrow(base: unknown, local: unknown, remote: unknown): unknown {
   const merged = threeWayMerge(base, local, remote);
   if (merged.ok) return merged.value;
   throw new ConflictsException(ConflictsExceptionCode.MERGE_OVERLAP, `Local and source both changed ${merged.overlaps.join(', ')}: send the value to keep`, { overlaps: merged.overlaps });
@@ -62,6 +64,7 @@ export class ConflictResolver {
         local[conflict.field] = { value, base: source, baseAt: isoNow(), editedAt: isoNow(), editedBy: input.actor };
       } else if (edit) local[conflict.field] = { ...edit, base: source, baseAt: isoNow() };
       const shown = local[conflict.field] ? local[conflict.field].value : source;
+      if (input.writtenBack) delete local[conflict.field];
       if (record) {
         await manager.query(
           'UPDATE records SET local_data = $2, version = version + 1, updated_at = now() WHERE id = $1',

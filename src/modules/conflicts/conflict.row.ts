@@ -1,4 +1,5 @@
 import type { ConflictResolution, ConflictStrategy } from './conflict-policy';
+import type { WriteBackOutcome } from './conflict-write-back';
 
 /** A `conflicts` row as the module reads it. */
 export interface ConflictRow {
@@ -22,6 +23,7 @@ export interface ConflictRow {
   reason: string | null;
   resolved_by: string | null;
   resolved_at: Date | null;
+  write_back: WriteBackOutcome | null;
   created_at: Date;
   updated_at: Date;
 }

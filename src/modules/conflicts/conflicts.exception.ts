@@ -10,6 +10,8 @@ export enum ConflictsExceptionCode {
   /** `merge` without a value where local and remote changed the same part. */
   MERGE_OVERLAP = 'CONFLICT_MERGE_OVERLAP',
   INVALID_POLICY = 'CONFLICT_INVALID_POLICY',
+  /** The vendor refused the kept value, or holds another one after the update: the conflict stays open. */
+  WRITE_BACK_FAILED = 'CONFLICT_WRITE_BACK_FAILED',
 }
 
 const STATUS: Record<ConflictsExceptionCode, number> = {
@@ -18,6 +20,7 @@ const STATUS: Record<ConflictsExceptionCode, number> = {
   CONFLICT_INVALID_RESOLUTION: 400,
   CONFLICT_MERGE_OVERLAP: 409,
   CONFLICT_INVALID_POLICY: 400,
+  CONFLICT_WRITE_BACK_FAILED: 409,
 };
 
 /** Conflict failures with their HTTP status; a 400 carries `details: FieldError[]`. */

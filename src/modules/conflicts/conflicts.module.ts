@@ -1,8 +1,11 @@
 import { Module } from '@nestjs/common';
+import { ActionsModule } from '../actions/actions.module';
 import { AuditModule } from '../audit/audit.module';
+import { IntegrationsModule } from '../integrations/integrations.module';
 import { ConflictPoliciesService } from './conflict-policies.service';
 import { ConflictResolutionProcessor } from './conflict-resolution.processor';
 import { ConflictResolver } from './conflict-resolver';
+import { ConflictWriteBack } from './conflict-write-back';
 import { ConflictsController } from './conflicts.controller';
 import { ConflictsService } from './conflicts.service';
 
@@ -13,9 +16,9 @@ import { ConflictsService } from './conflicts.service';
  * the sync runner calls when a job ends.
  */
 @Module({
-  imports: [AuditModule],
+  imports: [AuditModule, IntegrationsModule, ActionsModule],
   controllers: [ConflictsController],
-  providers: [ConflictsService, ConflictPoliciesService, ConflictResolver, ConflictResolutionProcessor],
+  providers: [ConflictsService, ConflictPoliciesService, ConflictResolver, ConflictWriteBack, ConflictResolutionProcessor],
   exports: [ConflictResolutionProcessor],
 })
 export class ConflictsModule {}

@@ -5,7 +5,8 @@ import { decodeCursor, Page, toPage } from '../../common/pagination';
 import type { ResourceType } from '../../providers/provider-adapter';
 import type { OrgAuth } from '../organizations/auth.context';
 import type { LocalData } from '../records/local-edits';
-import { ConflictResolver } from './conflict-resolver';
+import { ConflictResolver, mergedOrThrow, ResolutionInput } from './conflict-resolver';
+import { ConflictWriteBack } from './conflict-write-back';
 import type { ConflictRow } from './conflict.row';
 import { ConflictsException, ConflictsExceptionCode } from './conflicts.exception';
 import { ConflictDetailDto, ConflictDto, ConflictListQueryDto, ConflictResolveDto } from './dtos/conflict.dto';
@@ -18,7 +19,8 @@ export function toConflictDto(r: ConflictRow): ConflictDto {
     id: r.id, kind: r.kind, recordId: r.record_id, integrationId: r.integration_id, resourceType: r.resource_type, field: r.field,
     base: { value: r.base_value, at: iso(r.base_at) }, local: { value: r.local_value, at: iso(r.local_at) }, remote: { value: r.remote_value, at: iso(r.remote_at) },
     status: r.status, strategy: r.strategy, resolution: r.resolution, resolvedValue: r.resolved_value ?? null, reason: r.reason,
-    resolvedBy: r.resolved_by, resolvedAt: iso(r.resolved_at), createdAt: iso(r.created_at) as string, updatedAt: iso(r.updated_at) as string,
+    resolvedBy: r.resolved_by, resolvedAt: iso(r.resolved_at), writeBack: r.write_back ?? null,
+    createdAt: iso(r.created_at) as string, updatedAt: iso(r.updated_at) as string,
   };
 }
 
@@ -31,6 +33,7 @@ export class ConflictsService {
   constructor(
     private readonly dataSource: DataSource,
     private readonly resolver: ConflictResolver,
+    private readonly writeBack: ConflictWriteBack,
   ) {}
 
   /** Newest first, keyset on (created_at, id). @throws 400 for a malformed cursor. */
@@ -81,11 +84,45 @@ export class ConflictsService {
       const problems = validateCanonicalFields(row.resource_type as ResourceType, { [row.field]: body.value });
       if (problems.length) throw invalidValue(problems.map((p) => `value (${p.path}) ${p.message}`));
     }
-    await this.resolver.apply(row, {
+    await this.settle(row, {
       resolution: body.strategy, value: body.value, reason: body.reason ?? null, strategy: 'manual',
       actor: { actorType: 'api_key', actorId: auth.apiKeyId }, requestId: auth.requestId,
     });
     return this.get(auth.organizationId, id);
+  }
+
+  /**
+   * Applies a resolution, by a person or a policy strategy. A kept local value (use_local,
+   * manual, merge) is first written back to the vendor where its adapter can
+   * ({@link ConflictWriteBack}); the attempt is stored on the conflict (`writeBack`). When the
+   * vendor refuses it, or holds another value after the update, the conflict stays open with
+   * the vendor's reason. Written and confirmed, the local edit is dropped: the source holds it.
+   * @throws ConflictsException WRITE_BACK_FAILED (409), MERGE_OVERLAP (409), CLOSED (409).
+   */
+  async settle(row: ConflictRow, input: ResolutionInput): Promise<void> {
+    let writtenBack = false;
+    let value = input.value;
+    if (row.kind === 'three_way' && ['use_local', 'manual', 'merge'].includes(input.resolution)) {
+      const [record] = await this.dataSource.query('SELECT data -> $2 AS source, local_data -> $2 AS edit FROM records WHERE id = $1', [row.record_id, row.field]) as
+        Array<{ source: unknown; edit: LocalData[string] | null }>;
+      if (input.resolution === 'merge' && value === undefined && record) value = mergedOrThrow(record.edit?.base ?? null, record.edit ? record.edit.value : record.source, record.source);
+      const kept = input.resolution === 'use_local' ? record?.edit?.value : value;
+      if (kept !== undefined) {
+        const outcome = await this.writeBack.send(row, kept, { organizationId: row.organization_id, actorId: input.actor.actorId, requestId: input.requestId });
+        const failed = outcome.status === 'refused' || outcome.status === 'mismatch';
+        await this.dataSource.query(
+          // Only a failure decides the strategy here: an undecided conflict stays undecided until it is closed.
+          `UPDATE conflicts SET write_back = $2, reason = COALESCE($3, reason), strategy = CASE WHEN $3::text IS NULL THEN strategy ELSE COALESCE(strategy, $4) END,
+                  updated_at = now()
+            WHERE id = $1 AND status = 'open'`,
+          [row.id, JSON.stringify(outcome), failed ? `write-back ${outcome.status}: ${outcome.errorCode ?? ''} ${outcome.message ?? ''}`.trim().slice(0, 500) : null, input.strategy]);
+        if (failed) {
+          throw new ConflictsException(ConflictsExceptionCode.WRITE_BACK_FAILED, 'The vendor did not take the value: the conflict stays open', { writeBack: outcome });
+        }
+        writtenBack = outcome.status === 'written';
+      }
+    }
+    await this.resolver.apply(row, { ...input, value, writtenBack });
   }
 
   private async row(organizationId: string, id: string): Promise<ConflictRow> {

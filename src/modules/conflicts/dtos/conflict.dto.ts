@@ -52,6 +52,24 @@ export class ConflictValueDto {
   at: string | null;
 }
 
+/** The last attempt to write a conflict's kept value back to the vendor (two-way sync). */
+export class ConflictWriteBackDto {
+  @ApiProperty({ enum: ['written', 'mismatch', 'refused', 'unsupported'], description: 'written: read back and confirmed; mismatch: the vendor holds another value; refused: the vendor said no; unsupported: not written (vendor or field).' })
+  status: 'written' | 'mismatch' | 'refused' | 'unsupported';
+
+  @ApiPropertyOptional({ type: String, format: 'uuid', nullable: true, description: 'The update_patient action (GET /api/v1/actions/:id).' })
+  actionId: string | null;
+
+  @ApiPropertyOptional({ type: String, nullable: true, example: 'BAD_REQUEST' })
+  errorCode: string | null;
+
+  @ApiPropertyOptional({ type: String, nullable: true, description: "The vendor's reason (a safe message, no PHI)." })
+  message: string | null;
+
+  @ApiProperty({ type: String, format: 'date-time' })
+  at: string;
+}
+
 /** A conflict between a local edit and a source (docs/conflicts.md). */
 export class ConflictDto {
   @ApiProperty({ format: 'uuid' }) id: string;
@@ -71,6 +89,7 @@ export class ConflictDto {
   @ApiPropertyOptional({ type: String, nullable: true, description: 'Why: the resolver\'s reason, or why a strategy left it open.' }) reason: string | null;
   @ApiPropertyOptional({ type: String, nullable: true, description: 'API key id, or `system` for an automatic decision.' }) resolvedBy: string | null;
   @ApiPropertyOptional({ type: String, format: 'date-time', nullable: true }) resolvedAt: string | null;
+  @ApiPropertyOptional({ type: ConflictWriteBackDto, nullable: true, description: 'The last write-back of the kept value to the vendor, or null.' }) writeBack: ConflictWriteBackDto | null;
   @ApiProperty({ type: String, format: 'date-time' }) createdAt: string;
   @ApiProperty({ type: String, format: 'date-time' }) updatedAt: string;
 }
