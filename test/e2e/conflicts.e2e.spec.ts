@@ -195,6 +195,9 @@ describe('conflicts between local edits and source changes', () => {
     expect((await resolve({ strategy: 'manual', value: 42 }).expect(400)).body.details[0].field).toBe('value');
     expect((await resolve({ strategy: 'retry' }).expect(400)).body.details[0].field).toBe('strategy');
     await resolve({ strategy: 'merge' }).expect(409);
+    // A new local edit of the field shows in the open conflict (and is based on the source value now).
+    await edit(pats[4], { preferredName: 'Mine again' });
+    expect((await get(`/api/v1/sync/conflicts/${c5.id}`).expect(200)).body).toMatchObject({ status: 'open', local: { value: 'Mine again' }, remote: { value: 'Theirs' } });
     const done = (await resolve({ strategy: 'manual', value: 'Agreed' }).expect(200)).body;
     expect(done).toMatchObject({ status: 'resolved', resolution: 'manual', resolvedValue: 'Agreed', current: { effective: 'Agreed' } });
   });

@@ -35,3 +35,22 @@ export async function detectStagedConflicts(client: PoolClient, integrationId: s
   );
   return res.rowCount ?? 0;
 }
+
+/** Anything that runs a query: a pg client or a TypeORM EntityManager. */
+interface Queryable {
+  query(sql: string, params: unknown[]): Promise<unknown>;
+}
+
+/**
+ * A new local edit of fields that have open three-way conflicts: those conflicts show the new
+ * local value and time (the edit's new base is the source value they were raised for, so the
+ * next sync raises nothing new; a person or a strategy still settles them). Run in the edit's
+ * transaction.
+ */
+export async function noteLocalEdit(db: Queryable, recordId: string, fields: Record<string, unknown>): Promise<void> {
+  await db.query(
+    `UPDATE conflicts c SET local_value = $2::jsonb -> c.field, local_at = now(), updated_at = now()
+      WHERE c.record_id = $1 AND c.status = 'open' AND c.kind = 'three_way' AND $2::jsonb ? c.field`,
+    [recordId, JSON.stringify(fields)],
+  );
+}

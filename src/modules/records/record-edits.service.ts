@@ -3,6 +3,7 @@ import { DataSource } from 'typeorm';
 import { CommonException } from '../../common/domain-exception';
 import { ResourceType } from '../../providers/provider-adapter';
 import { AuditService } from '../audit/audit.service';
+import { noteLocalEdit } from '../conflicts/conflict-detection';
 import type { OrgAuth } from '../organizations/auth.context';
 import { EditActor, etagOf, ifMatchVersions, parseEdit } from './local-edits';
 import { RecordsException, RecordsExceptionCode } from './records.exception';
@@ -16,8 +17,8 @@ const isoJson = (expr: string) => `to_jsonb(to_char(${expr} AT TIME ZONE 'UTC', 
  * each given field goes to `records.local_data` as `{ value, base, baseAt, editedAt, editedBy }`
  * (`base` = the source value at the time of the edit); the source `data` stays as synced. The
  * write is one conditional UPDATE on `version`, so of two edits made from the same ETag exactly
- * one wins and the other gets 412. The audit event (`record.edited`, field names only, never
- * values) is written in the same transaction.
+ * one wins and the other gets 412. Open conflicts of the edited fields take the new local value,
+ * and the audit event (`record.edited`, field names only, never values) is written, in the same transaction.
  */
 @Injectable()
 export class RecordEditsService {
@@ -60,6 +61,7 @@ export class RecordEditsService {
         throw new RecordsException(RecordsExceptionCode.PRECONDITION_FAILED,
           'The record changed since the ETag given in If-Match: GET it again and reapply the edit', { currentETag: etagOf(current[0].version) });
       }
+      await noteLocalEdit(manager, id, fields);
       await this.audit.record({
         organizationId: auth.organizationId, actorType: 'api_key', actorId: auth.apiKeyId, action: 'record.edited',
         targetType: resource, targetId: id, requestId: auth.requestId, details: { fields: Object.keys(fields), version: updated[0].version },
