@@ -96,7 +96,7 @@ async function main(): Promise<void> {
   summary('Incremental sync', incremental);
 
   await demoOpenDentalApi(app, client, base, env.sandboxMysqlUrl, database, (id, mode) => runSync(client, id, mode), summary);
-  await demoNexHealth(app, client, base, 9, (id, mode) => runSync(client, id, mode), summary);
+  await demoNexHealth(app, client, base, 10, (id, mode) => runSync(client, id, mode), summary);
 
   out(`\nSwagger UI: ${base}/docs   (JSON: ${base}/docs-json)`);
   out(`API key:    ${org.apiKey.key}`);
