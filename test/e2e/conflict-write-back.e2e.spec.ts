@@ -14,7 +14,8 @@ const CUSTOMER = `spec-conflict-wb-${process.pid}`;
  * Two-way sync of a resolved conflict on the OpenDental API sandbox: a local edit and an office
  * change of the same field meet in a sync; use_local writes the local value back with
  * PUT /patients/{PatNum} (an update_patient action), reads it back and confirms it; a refusal
- * (a patient OpenDental has Deleted cannot be modified) keeps the conflict open with the reason.
+ * (a patient OpenDental has Deleted cannot be modified) keeps the conflict open with the reason;
+ * an outbound sync job pushes the other local edits.
  */
 describe('conflict resolution written back to the OpenDental API sandbox', () => {
   let app: NestExpressApplication;
@@ -25,11 +26,14 @@ describe('conflict resolution written back to the OpenDental API sandbox', () =>
   const ids = new Map<string, string>();
   let pats: string[];
 
-  const sync = async () => {
-    const job = (await http.post('/api/v1/sync/jobs').set('Authorization', auth).send({ integrationId, mode: 'full' }).expect(202)).body;
+  const sync = async (direction = 'inbound') => {
+    const job = (await http.post('/api/v1/sync/jobs').set('Authorization', auth).send({ integrationId, mode: 'full', direction }).expect(202)).body;
     for (const deadline = Date.now() + 60_000; ;) {
       const now = (await http.get(`/api/v1/sync/jobs/${job.id}`).set('Authorization', auth).expect(200)).body;
-      if (!['queued', 'running'].includes(now.status)) return expect(['succeeded', 'partially_succeeded']).toContain(now.status);
+      if (!['queued', 'running'].includes(now.status)) {
+        expect(['succeeded', 'partially_succeeded']).toContain(now.status);
+        return now;
+      }
       if (Date.now() > deadline) throw new Error('sync did not finish');
       await new Promise((r) => setTimeout(r, 100));
     }
@@ -64,7 +68,7 @@ describe('conflict resolution written back to the OpenDental API sandbox', () =>
       credentials: { developerKey: SANDBOX_DEVELOPER_KEY, customerKey: CUSTOMER },
     }).expect(201)).body.id;
     await sync();
-    const [rows] = await mysql.query("SELECT PatNum FROM patient WHERE PatStatus = 0 AND Birthdate > '0001-01-01' ORDER BY PatNum LIMIT 2");
+    const [rows] = await mysql.query("SELECT PatNum FROM patient WHERE PatStatus = 0 AND Birthdate > '0001-01-01' ORDER BY PatNum LIMIT 3");
     pats = (rows as Array<{ PatNum: number }>).map((r) => String(r.PatNum));
     for (const p of pats) ids.set(p, (await http.get(`/api/v1/patients?externalId=${p}`).set('Authorization', auth).expect(200)).body.data[0].id);
   });
@@ -102,5 +106,25 @@ describe('conflict resolution written back to the OpenDental API sandbox', () =>
     expect(still.reason).toMatch(/^write-back refused/);
     expect(await preferred(q)).toBe('Office Q');
     expect((await http.get(`/api/v1/patients/${ids.get(q)}`).set('Authorization', auth).expect(200)).body.data.preferredName).toBe('Local Q');
+  });
+
+  it('an outbound sync job pushes local edits without an open conflict, reads them back and drops them', async () => {
+    const [, q, r] = pats;
+    const bad = await http.post('/api/v1/sync/jobs').set('Authorization', auth).send({ integrationId, mode: 'full', direction: 'sideways' }).expect(400);
+    expect(bad.body.details.map((d: { field: string }) => d.field)).toEqual(['direction']);
+    const before = (await http.get(`/api/v1/patients/${ids.get(r)}`).set('Authorization', auth).expect(200)).body;
+    const telecom = before.data.telecom.map((c: { use: string; value: string }) => (c.use === 'mobile' ? { ...c, value: '503-555-0177' } : c));
+    await edit(r, { preferredName: 'Pushed Name', telecom });
+
+    const job = await sync('outbound');
+    expect(job).toMatchObject({ direction: 'outbound', status: 'succeeded', progress: {} });
+    // r is written; q has only a field with an open conflict: left to its resolution.
+    expect(job.outbound).toEqual({ records: 2, written: 1, refused: 0, skipped: 1, done: true });
+    const [rows] = await mysql.query('SELECT Preferred, WirelessPhone FROM patient WHERE PatNum = ?', [r]);
+    expect((rows as Array<Record<string, string>>)[0]).toEqual({ Preferred: 'Pushed Name', WirelessPhone: '503-555-0177' });
+    const after = (await http.get(`/api/v1/patients/${ids.get(r)}`).set('Authorization', auth).expect(200)).body;
+    expect(after.edits).toEqual({});
+    expect(after.data.preferredName).toBe('Pushed Name');
+    expect((await http.get(`/api/v1/patients/${ids.get(q)}`).set('Authorization', auth).expect(200)).body.edits).toHaveProperty('preferredName');
   });
 });

@@ -26,6 +26,7 @@ const SYSTEM = { actorType: 'system' as const, actorId: 'system' };
  * `conflict.resolved`, actor `system`); a conflict left for a person gets its strategy and the
  * reason, audited `conflict.review_requested`. Each decision counts in
  * `conflict_decisions_total{strategy,resolution}`. A retry finds only what is still undecided.
+ * Only three-way conflicts are decided here; `cross_source` ones belong to person matching.
  */
 @Injectable()
 export class ConflictResolutionProcessor implements OnModuleInit {
@@ -48,7 +49,7 @@ export class ConflictResolutionProcessor implements OnModuleInit {
   /** Adds the job when the integration has undecided conflicts; `key` (the sync job id) makes the job id deterministic. */
   async schedule(integrationId: string, key: string): Promise<boolean> {
     const [pending] = await this.dataSource.query(
-      `SELECT 1 FROM conflicts WHERE integration_id = $1 AND status = 'open' AND strategy IS NULL LIMIT 1`, [integrationId]);
+      `SELECT 1 FROM conflicts WHERE integration_id = $1 AND kind = 'three_way' AND status = 'open' AND strategy IS NULL LIMIT 1`, [integrationId]);
     if (!pending) return false;
     await this.queue.add(JobName.RESOLVE_CONFLICTS, { integrationId }, {
       jobId: `conflicts-${key}`, attempts: CONFLICT_JOB_ATTEMPTS, backoff: { type: 'exponential', delay: CONFLICT_JOB_BACKOFF_MS },
@@ -61,7 +62,7 @@ export class ConflictResolutionProcessor implements OnModuleInit {
     let decided = 0;
     for (;;) {
       const rows: ConflictRow[] = await this.dataSource.query(
-        `SELECT * FROM conflicts WHERE integration_id = $1 AND status = 'open' AND strategy IS NULL ORDER BY created_at, id LIMIT $2`,
+        `SELECT * FROM conflicts WHERE integration_id = $1 AND kind = 'three_way' AND status = 'open' AND strategy IS NULL ORDER BY created_at, id LIMIT $2`,
         [job.data.integrationId, PAGE]);
       if (!rows.length) return { decided };
       const rules = await this.policies.rules(rows[0].organization_id);

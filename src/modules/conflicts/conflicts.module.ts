@@ -8,17 +8,18 @@ import { ConflictResolver } from './conflict-resolver';
 import { ConflictWriteBack } from './conflict-write-back';
 import { ConflictsController } from './conflicts.controller';
 import { ConflictsService } from './conflicts.service';
+import { LocalEditPush } from './local-edit-push';
 
 /**
  * Conflicts between local edits and sources (docs/conflicts.md): detection runs inside the
  * record writer's bulk write (conflict-detection.ts); this module holds the policies, the API,
  * the resolver and the `conflict-resolution` queue's processor, whose {@link ConflictResolutionProcessor.schedule}
- * the sync runner calls when a job ends.
+ * the sync runner calls when a job ends, and {@link LocalEditPush}, the outbound half of a sync job.
  */
 @Module({
   imports: [AuditModule, IntegrationsModule, ActionsModule],
   controllers: [ConflictsController],
-  providers: [ConflictsService, ConflictPoliciesService, ConflictResolver, ConflictWriteBack, ConflictResolutionProcessor],
-  exports: [ConflictResolutionProcessor],
+  providers: [ConflictsService, ConflictPoliciesService, ConflictResolver, ConflictWriteBack, ConflictResolutionProcessor, LocalEditPush],
+  exports: [ConflictResolutionProcessor, LocalEditPush],
 })
 export class ConflictsModule {}
