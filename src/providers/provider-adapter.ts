@@ -175,6 +175,7 @@ export interface ReadBatch {
 /** Write-back actions the actions API offers (vendor-neutral names). */
 export const ACTION_TYPES = [
   'create_patient', 'create_appointment', 'confirm_appointment', 'cancel_appointment', 'reschedule_appointment', 'add_appointment_note',
+  'update_patient',
 ] as const;
 export type ActionType = (typeof ACTION_TYPES)[number];
 

@@ -14,6 +14,8 @@ import { Integration } from '../integrations/integration.entity';
 import { IntegrationsService } from '../integrations/integrations.service';
 import { PreparedRecord, RecordWriter } from '../records/record-writer';
 import { MetricsService } from '../operations/metrics.service';
+import { ConflictResolutionProcessor } from '../conflicts/conflict-resolution.processor';
+import { LocalEditPush } from '../conflicts/local-edit-push';
 import { RecordTransformer } from '../transformations/record-transformer';
 import { loadRecordTransformer } from '../transformations/rule-loader';
 import { countAtSource, reconcileCounts } from './count-reconciliation';
@@ -70,6 +72,8 @@ export class SyncRunnerService {
     private readonly audit: AuditService,
     private readonly writer: RecordWriter,
     private readonly metrics: MetricsService,
+    private readonly conflicts: ConflictResolutionProcessor,
+    private readonly outbound: LocalEditPush,
   ) {}
 
   /** @throws ProviderException or database errors; the worker decides between retry and failure. */
@@ -86,7 +90,8 @@ export class SyncRunnerService {
     let refreshed = false; // an external secret is re-read at most once per run (rotated keys)
     // The integration's transformation rules and field mappings, loaded once per run (docs/transformations.md).
     const transformer = await loadRecordTransformer(this.pool, integration.id);
-    const resources = RESOURCE_ORDER.filter((r) => job.resources.includes(r));
+    // An outbound job reads nothing: it only pushes local edits (after the loop).
+    const resources = job.direction === 'outbound' ? [] : RESOURCE_ORDER.filter((r) => job.resources.includes(r));
     for (const resource of resources) {
       const progress = (job.progress[resource] ??= emptyProgress());
       if (progress.done) continue; // finished by an earlier attempt of this job
@@ -111,14 +116,18 @@ export class SyncRunnerService {
       }
     }
     const unreadable = resources.filter((r) => job.progress[r].outcome === 'failed');
-    if (unreadable.length > 0 && unreadable.length === resources.length) {
+    if (resources.length > 0 && unreadable.length === resources.length) {
       // Nothing was read: the job fails with the provider code, as any permanent vendor error fails it.
       const first = job.progress[unreadable[0]];
       const code = first.errorCode === 'resource_forbidden' ? ProviderExceptionCode.RESOURCE_FORBIDDEN : ProviderExceptionCode.RESOURCE_NOT_FOUND;
       return this.finish(job, 'failed', { code, message: `No resource could be read (${unreadable.join(', ')}): ${first.errorMessage ?? ''}` });
     }
     await this.refreshStatistics(job, resources);
-    const partial = unreadable.length > 0 || resources.some((r) => job.progress[r].failed > 0);
+    if (job.direction !== 'inbound' && !job.outbound?.done) {
+      job.outbound = await this.outbound.push(job.organizationId, job.integrationId);
+      await this.jobs.update({ id: job.id }, { outbound: job.outbound });
+    }
+    const partial = unreadable.length > 0 || resources.some((r) => job.progress[r].failed > 0) || (job.outbound?.refused ?? 0) > 0;
     return this.finish(job, partial ? 'partially_succeeded' : 'succeeded');
   }
 
@@ -282,9 +291,15 @@ export class SyncRunnerService {
     await this.audit.record({
       organizationId: job.organizationId, actorType: 'system', action: 'sync_job.completed', targetType: 'sync_job', targetId: job.id,
       outcome: status === 'failed' ? 'failure' : 'success',
-      details: { integrationId: job.integrationId, status, mode: job.mode, totals, errorCode: error?.code ?? null, unreadableResources: unreadable,
-        ...(counts ? { countMismatches: counts.resources } : {}) },
+      details: {
+        integrationId: job.integrationId, status, mode: job.mode, direction: job.direction, totals, outbound: job.outbound ?? null,
+        errorCode: error?.code ?? null, unreadableResources: unreadable, ...(counts ? { countMismatches: counts.resources } : {}),
+      },
     });
+    // Conflicts the job's batches raised get the organization's policy on the conflict-resolution queue;
+    // if Redis refuses now, they stay undecided (listed, strategy null) until the next job ends.
+    await this.conflicts.schedule(job.integrationId, job.id).catch((e: Error) =>
+      this.logger.warn({ syncJobId: job.id, errorClass: e.name }, 'could not schedule conflict resolution'));
     return 'done';
   }
 
