@@ -21,7 +21,7 @@ const sourceOf = (r: SourceRecord): PersonRecordSourceDto => ({ recordId: r.reco
  * The golden record of one person: for each field of {@link GOLDEN_FIELDS}, the value of the most
  * recently updated record (our `updated_at`, the time its source's value reached us) that has
  * one, with the reason it won (`only_source`, `sources_agree`, `most_recently_updated`) and the
- * other sources' disagreeing values. No source-priority policy exists in this build; when the
+ * other sources' disagreeing values (the caller leaves out records deleted at their source). No source-priority policy exists in this build; when the
  * conflict-policy API lands, its `source_priority` order goes before recency here.
  */
 export function goldenRecord(records: readonly SourceRecord[]): Record<string, GoldenFieldDto> {

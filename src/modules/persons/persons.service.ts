@@ -44,7 +44,9 @@ export class PersonsService {
   /** The golden record (golden-record.ts). @throws 404 when the person is not the organization's. */
   async detail(organizationId: string, personId: string): Promise<PersonDetailDto> {
     const { person, records } = await this.records(organizationId, personId);
-    const fields = goldenRecord(records.map((r) => ({ recordId: r.record_id, integrationId: r.integration_id, vendor: r.vendor, data: r.data, updatedAt: new Date(r.updated_at) })));
+    // Records the source has deleted stay linked but give no field, unless nothing else is left.
+    const live = records.filter((r) => !r.deleted_at);
+    const fields = goldenRecord((live.length ? live : records).map((r) => ({ recordId: r.record_id, integrationId: r.integration_id, vendor: r.vendor, data: r.data, updatedAt: new Date(r.updated_at) })));
     return { id: person.id, records: records.map(recordDto), fields, createdAt: person.created_at, updatedAt: person.updated_at };
   }
 
