@@ -15,6 +15,7 @@ import { PersonsModule } from './modules/persons/persons.module';
 import { RecordsModule } from './modules/records/records.module';
 import { SyncJobsModule } from './modules/sync-jobs/sync-jobs.module';
 import { TransformationsModule } from './modules/transformations/transformations.module';
+import { ConflictsModule } from './modules/conflicts/conflicts.module';
 import { WebhooksModule } from './modules/webhooks/webhooks.module';
 import { ProvidersModule } from './providers/providers.module';
 import { QueueModule } from './queue/queue.module';
@@ -61,6 +62,7 @@ import { FhirSandboxModule } from './sandbox/fhir';
     RecordsModule,
     PersonsModule,
     TransformationsModule,
+    ConflictsModule,
     FhirModule,
     ActionsModule,
     WebhooksModule,
