@@ -80,6 +80,13 @@ describe('persons: one person across sources', () => {
     expect(detail.fields.names).toMatchObject({ source: { vendor: 'nexhealth' }, reason: 'most_recently_updated' });
     expect(detail.fields.addresses.alternatives[0]).toMatchObject({ source: { vendor: 'opendental-db' } });
 
+    // With the conflict policy's source priority the office's record wins the names, and says so.
+    await t.http.put('/api/v1/conflict-policies').set('Authorization', org.auth)
+      .send({ rules: [{ resourceType: 'patients', field: 'names', strategy: 'source_priority', sourcePriority: [odId, nexId] }] }).expect(200);
+    const prioritised = (await get(`/api/v1/persons/${person}`)).body;
+    expect(prioritised.fields.names).toMatchObject({ source: { vendor: 'opendental-db' }, reason: 'source_priority', alternatives: [{ source: { vendor: 'nexhealth' } }] });
+    expect(prioritised.fields.addresses).toMatchObject({ source: { vendor: 'nexhealth' }, reason: 'most_recently_updated' });
+
     const explain = (await get(`/api/v1/persons/${person}/explain`)).body;
     const linked = explain.records.find((r: { externalId: string }) => r.externalId === 'nx-1');
     expect(linked).toMatchObject({ method: 'auto', fieldsNow: { firstName: { level: 'nickname' }, phone: { level: 'agree' } } });

@@ -47,4 +47,16 @@ describe('goldenRecord', () => {
     expect(fields.birthDate).toMatchObject({ reason: 'sources_agree', alternatives: [] });
     expect(fields.telecom).toBeUndefined();
   });
+
+  it("follows a source_priority rule of the conflict policy over recency", () => {
+    const records = [
+      rec('1', 'opendental-db', '2026-01-01T00:00:00Z', { displayName: 'William Smith' }),
+      rec('2', 'nexhealth', '2026-02-01T00:00:00Z', { displayName: 'Bill Smith' }),
+    ];
+    const fields = goldenRecord(records, [{ resourceType: 'patients', field: '*', strategy: 'source_priority', sourcePriority: ['int-1', 'local'] }]);
+    expect(fields.displayName).toMatchObject({ value: 'William Smith', source: { recordId: '1' }, reason: 'source_priority' });
+    expect(fields.birthDate).toMatchObject({ reason: 'sources_agree' });
+    const other = goldenRecord(records, [{ resourceType: 'appointments', field: '*', strategy: 'source_priority', sourcePriority: ['int-1'] }]);
+    expect(other.displayName).toMatchObject({ value: 'Bill Smith', reason: 'most_recently_updated' });
+  });
 });

@@ -38,11 +38,15 @@ const subject = (r: SubjectRow, data: Patient): LinkSubject => ({
  * 4. scoring and decisions in JS ({@link planLinks});
  * 5. bulk writes: new persons, link upserts (never over a `manual` link), open review pairs
  *    (never over a decided one), empty persons removed.
- * An organization with a single integration skips 2 and 3.
+ * An organization with a single integration skips 2 and 3. Batches of one organization link one
+ * at a time (a transaction-scoped advisory lock), so concurrent sources see each other's patients.
  * @returns how many records got a new or another person.
  */
 export async function linkPersons(client: PoolClient, organizationId: string, integrationId: string, patients: WrittenPatient[]): Promise<number> {
   if (!patients.length) return 0;
+  // One linker per organization at a time, until this batch commits: two sources loading at once
+  // would otherwise each miss the other's uncommitted patients and never be matched.
+  await client.query(`SELECT pg_advisory_xact_lock(hashtextextended('persons:' || $1, 0))`, [organizationId]);
   const dataOf = new Map(patients.map((p) => [p.externalId, p.data]));
   const batchRows = (await client.query<SubjectRow>(
     `SELECT ${LINK_COLUMNS} FROM records r LEFT JOIN person_links pl ON pl.record_id = r.id

@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { AuditModule } from '../audit/audit.module';
+import { ConflictsModule } from '../conflicts/conflicts.module';
 import { PersonDecisionsService } from './person-decisions.service';
 import { PersonsController } from './persons.controller';
 import { PersonsRepository } from './persons.repository';
@@ -11,7 +12,7 @@ import { PersonsService } from './persons.service';
  * by the record writer); the matching itself is pure code in `matching/`.
  */
 @Module({
-  imports: [AuditModule],
+  imports: [AuditModule, ConflictsModule],
   controllers: [PersonsController],
   providers: [PersonsRepository, PersonsService, PersonDecisionsService],
 })

@@ -12,6 +12,7 @@ export interface LinkedRecordRow {
   external_id: string;
   data: Patient;
   updated_at: Date;
+  deleted_at: Date | null;
   method: 'auto' | 'manual' | 'migrated';
   score: number | null;
   explanation: Record<string, unknown> | null;
@@ -84,7 +85,7 @@ export class PersonsRepository {
   /** The person's records, first linked first. */
   linkedRecords(organizationId: string, personIds: string[], manager?: EntityManager): Promise<LinkedRecordRow[]> {
     return (manager ?? this.dataSource).query(
-      `SELECT pl.record_id, pl.person_id, r.integration_id, i.vendor, r.external_id, r.data, r.updated_at, pl.method, pl.score, pl.explanation,
+      `SELECT pl.record_id, pl.person_id, r.integration_id, i.vendor, r.external_id, r.data, r.updated_at, r.deleted_at, pl.method, pl.score, pl.explanation,
               pl.created_at AS linked_at
          FROM person_links pl JOIN records r ON r.id = pl.record_id JOIN integrations i ON i.id = r.integration_id
         WHERE pl.organization_id = $1 AND pl.person_id = ANY($2::uuid[])
@@ -96,7 +97,7 @@ export class PersonsRepository {
   /** Records by id with their person (for the review list). */
   recordsById(organizationId: string, recordIds: string[]): Promise<LinkedRecordRow[]> {
     return this.dataSource.query(
-      `SELECT r.id AS record_id, pl.person_id, r.integration_id, i.vendor, r.external_id, r.data, r.updated_at, pl.method, pl.score, pl.explanation,
+      `SELECT r.id AS record_id, pl.person_id, r.integration_id, i.vendor, r.external_id, r.data, r.updated_at, r.deleted_at, pl.method, pl.score, pl.explanation,
               pl.created_at AS linked_at
          FROM records r JOIN integrations i ON i.id = r.integration_id LEFT JOIN person_links pl ON pl.record_id = r.id
         WHERE r.organization_id = $1 AND r.id = ANY($2::uuid[])`,

@@ -111,8 +111,8 @@ export class GoldenFieldDto {
   source: PersonRecordSourceDto;
 
   @ApiProperty({
-    enum: ['only_source', 'sources_agree', 'most_recently_updated'],
-    description: 'Why it won: the only source with a value, every source agrees, or the most recently updated record among disagreeing sources.',
+    enum: ['only_source', 'sources_agree', 'source_priority', 'most_recently_updated'],
+    description: 'Why it won: the only source with a value, every source agrees, the conflict policy\'s source_priority order, or the most recently updated record among disagreeing sources.',
   })
   reason: string;
 

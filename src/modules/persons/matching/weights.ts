@@ -3,10 +3,10 @@
  * field and comparison level, `m` = P(level | same person) and `u` = P(level | different people).
  * A level's weight is log2(m / u); a pair's score is the sum over fields, a missing field adds 0.
  *
- * The values are set a priori from what the levels mean in patient registries (error rates of
- * names and birth dates in matched registry data, the frequency of shared names, dates and
- * household phones in a population), not fitted to the benchmark's generator; docs/persons.md
- * gives the reasoning and docs/benchmarks.md the figures they give.
+ * The values are set by hand from what each level means (how often two records of one person
+ * disagree on a field, how often strangers share a name, a birth date or a household phone),
+ * not fitted to the benchmark's generator; docs/persons.md gives the weights and
+ * docs/benchmarks.md the figures they give.
  */
 export const FIELD_LEVELS = {
   firstName: ['exact', 'nickname', 'typo', 'phonetic', 'initial', 'disagree'],
