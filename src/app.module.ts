@@ -11,6 +11,7 @@ import { HealthModule } from './modules/health/health.module';
 import { IntegrationsModule } from './modules/integrations/integrations.module';
 import { OperationsModule } from './modules/operations/operations.module';
 import { OrganizationsModule } from './modules/organizations/organizations.module';
+import { PersonsModule } from './modules/persons/persons.module';
 import { RecordsModule } from './modules/records/records.module';
 import { SyncJobsModule } from './modules/sync-jobs/sync-jobs.module';
 import { TransformationsModule } from './modules/transformations/transformations.module';
@@ -59,6 +60,7 @@ import { FhirSandboxModule } from './sandbox/fhir';
     IntegrationsModule,
     SyncJobsModule,
     RecordsModule,
+    PersonsModule,
     TransformationsModule,
     ConflictsModule,
     FhirModule,

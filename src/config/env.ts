@@ -33,6 +33,8 @@ export interface AppEnv {
   secretsCacheTtlSeconds: number;
   /** Secrets an integration may reference must be named `<prefix><organizationId>/…` (tenant isolation in a shared AWS account). */
   secretsNamePrefix: string;
+  /** Seconds a hub-generated client key stays in the integration's JWKS after a rotation (CLIENT_KEY_GRACE_SECONDS). */
+  clientKeyGraceSeconds: number;
   /** Seconds between scheduled health checks of every enabled integration (`HEALTH_CHECK_INTERVAL_SECONDS`). */
   healthCheckIntervalSeconds: number;
   /**
@@ -47,6 +49,11 @@ export interface AppEnv {
   outboundPolicy: OutboundPolicy;
   /** Milliseconds a SIGTERM drain may take before the process exits anyway (`SHUTDOWN_TIMEOUT_MS`). */
   shutdownTimeoutMs: number;
+  /**
+   * Days audit events are kept (`AUDIT_RETENTION_DAYS`, default 2190 = six years, 45 CFR 164.316(b)(2)):
+   * a monthly partition wholly older than this is dropped by the daily audit maintenance.
+   */
+  auditRetentionDays: number;
   /** Bearer token that opens `GET /metrics` (`METRICS_TOKEN`, at least 16 characters); null = /metrics answers 404. */
   metricsToken: string | null;
   /** Internal port serving `GET /metrics` without a token (`METRICS_PORT`, 0 = a free port); null = no such listener. */
@@ -170,11 +177,13 @@ export function loadEnv(source: NodeJS.ProcessEnv = process.env): AppEnv {
     awsEndpointUrlSecretsManager: source.AWS_ENDPOINT_URL_SECRETS_MANAGER ? url(source, 'AWS_ENDPOINT_URL_SECRETS_MANAGER', '', ['http:', 'https:']) : null,
     secretsCacheTtlSeconds: int(source, 'SECRETS_CACHE_TTL_SECONDS', 300, 0, 86400),
     secretsNamePrefix: source.SECRETS_NAME_PREFIX ?? 'ehr-sync-hub/',
+    clientKeyGraceSeconds: int(source, 'CLIENT_KEY_GRACE_SECONDS', 86400, 0, 2592000),
     healthCheckIntervalSeconds: int(source, 'HEALTH_CHECK_INTERVAL_SECONDS', 300, 1, 86400),
     metricsToken,
     metricsPort: source.METRICS_PORT ? int(source, 'METRICS_PORT', 0, 0, 65535) : null,
     metricsHost: source.METRICS_HOST || '0.0.0.0',
     shutdownTimeoutMs: int(source, 'SHUTDOWN_TIMEOUT_MS', 25000, 1000, 600000),
+    auditRetentionDays: int(source, 'AUDIT_RETENTION_DAYS', 2190, 1, 36500),
     outboundPolicy: { requireHttps: production, allowed: allowedNetworks },
     publicBaseUrl: source.PUBLIC_BASE_URL ? url(source, 'PUBLIC_BASE_URL', '', ['http:', 'https:']).replace(/\/+$/, '') : null,
     usedDevDefaults,

@@ -33,7 +33,7 @@ export function keyPair(algorithm: 'RS384' | 'ES384'): { privatePem: string; pub
 /** An adapter with its token cache under `prefix` in the spec's Redis db, fast retries and a short overlap. */
 export function makeFhirAdapter(redis: IORedis, prefix: string, options: Partial<FhirR4AdapterOptions> = {}): FhirR4Adapter {
   return new FhirR4Adapter(redis, { encryptionKey: Buffer.alloc(32, 7) }, {
-    tokenKeyPrefix: prefix, retryBaseDelayMs: 20, retryMaxDelayMs: 200, maxRetryWaitMs: 5000, incrementalOverlapMs: 60_000, safetyLagMs: 0, ...options,
+    tokenKeyPrefix: prefix, rateKeyPrefix: `${prefix}:rate`, retryBaseDelayMs: 20, retryMaxDelayMs: 200, maxRetryWaitMs: 5000, incrementalOverlapMs: 60_000, safetyLagMs: 0, ...options,
   });
 }
 

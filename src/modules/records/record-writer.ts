@@ -2,12 +2,14 @@ import { Pool, PoolClient } from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { Cipher, contentHash } from '../../common/crypto';
+import { KeyObject } from 'node:crypto';
+import { Cipher, contentHash, secretKey } from '../../common/crypto';
 import { CanonicalData, CanonicalRecord, ResourceType } from '../../providers/provider-adapter';
 import { copyLine } from './copy-text';
 import { withTransaction } from '../../database/transaction';
 import { linkPatients, patientLinkKeys, patientMatchKey } from './patient-linker';
 import { byExternalIds } from './records.repository';
+import { linkPersons } from '../persons/person-linker';
 import { detectStagedConflicts } from '../conflicts/conflict-detection';
 
 /** Where a batch goes. */
@@ -68,13 +70,15 @@ export function textArrayLiteral(values: string[] | null): string | null {
  *    and apply them with one UPDATE that bumps `version` and keeps local edits (`local_data`) untouched.
  * Appointments (and other patient-owned records) are linked to our patient id by external id.
  * Tombstones (`deletedExternalIds`) set `deleted_at` once. New and changed patients are then
- * linked to the same person from the organization's other sources (see {@link linkPatients}).
+ * linked to the same person from the organization's other sources (see {@link linkPatients}) and
+ * put into persons by the matcher (see {@link linkPersons}, docs/persons.md).
  */
 export class RecordWriter {
-  constructor(
-    private readonly hashKey: Buffer,
-    private readonly cipher: Cipher,
-  ) {}
+  private readonly hashKey: KeyObject;
+
+  constructor(hashKey: Buffer, private readonly cipher: Cipher) {
+    this.hashKey = secretKey(hashKey);
+  }
 
   /**
    * Serialises and hashes records (CPU only, no I/O). The engine runs this for the next batch
@@ -105,7 +109,11 @@ export class RecordWriter {
     const counts: WriteCounts = { added: 0, updated: 0, unchanged: 0, deleted: 0, skipped: 0, conflicts: 0 };
     if (records.length) {
       const written = await this.upsert(client, target, records, counts);
-      if (target.resource === 'patients') await linkPatients(client, target.organizationId, target.integrationId, written);
+      if (target.resource === 'patients') {
+        await linkPatients(client, target.organizationId, target.integrationId, written);
+        const dataOf = new Map(records.map((r) => [r.record.externalId, r.record.data as CanonicalData['patients']]));
+        await linkPersons(client, target.organizationId, target.integrationId, written.map((externalId) => ({ externalId, data: dataOf.get(externalId)! })));
+      }
     }
     if (deletedExternalIds.length) {
       const res = await client.query(

@@ -36,6 +36,16 @@ export interface ResourceProgress {
   failed: number;
   /** Rows stored for this integration and resource after the job (count reconciliation). */
   stored?: number;
+  /** `full` (from the start), `incremental` (from the checkpoint) or `reconciliation` (the periodic full pass of an incremental job). */
+  pass?: 'full' | 'incremental' | 'reconciliation';
+  /** Records a complete full pass no longer saw, tombstoned (included in `deleted`). */
+  reconciledDeletes?: number;
+  /**
+   * What the source counted before the read (the adapter's `counts` capability): full jobs only,
+   * for resources the adapter counts. A job whose `sourceCount` and `stored` differ reports it in
+   * `countMismatches` and makes the integration `degraded`.
+   */
+  sourceCount?: number;
   done: boolean;
   /** Set when the resource is done: `failed` when the source could not be read (missing table, missing grant, 403/404). */
   outcome?: ResourceOutcome;

@@ -18,8 +18,11 @@ import { ConflictResolutionProcessor } from '../conflicts/conflict-resolution.pr
 import { LocalEditPush } from '../conflicts/local-edit-push';
 import { RecordTransformer } from '../transformations/record-transformer';
 import { loadRecordTransformer } from '../transformations/rule-loader';
+import { countAtSource, reconcileCounts } from './count-reconciliation';
 import { emptyProgress, ResourceProgress, SyncJob, TERMINAL_STATUSES } from './sync-job.entity';
 import { insertIssues, loadState, saveState, SyncState } from './sync-state.repository';
+import { PassKind, PassSightings, reconciliationDue, tombstoneUnseen } from './delete-reconciliation';
+import { storedExternalIds } from './stored-ids';
 
 /** Why a run stopped early. */
 export type StopReason = 'shutdown' | null;
@@ -81,6 +84,9 @@ export class SyncRunnerService {
     await this.jobs.update({ id: job.id }, { status: 'running', startedAt: job.startedAt ?? new Date(), attempts: job.attempts + 1 });
     const integration = await this.integrations.get(job.organizationId, job.integrationId);
     let { adapter, ctx } = await this.integrations.adapterFor(integration);
+    const pool = this.pool;
+    const storedIds = { storedExternalIds: (r: ResourceType, after: string | null) => storedExternalIds(pool, integration.id, r, after) };
+    ctx = { ...ctx, ...storedIds };
     let refreshed = false; // an external secret is re-read at most once per run (rotated keys)
     // The integration's transformation rules and field mappings, loaded once per run (docs/transformations.md).
     const transformer = await loadRecordTransformer(this.pool, integration.id);
@@ -94,6 +100,7 @@ export class SyncRunnerService {
         if (!fresh) throw error;
         refreshed = true;
         ({ adapter, ctx } = fresh);
+        ctx = { ...ctx, ...storedIds };
         // Safe to repeat: a failed batch rolled back, and syncResource reloads the last committed checkpoint.
         return this.syncResource(job, integration, adapter, ctx, resource, progress, control, transformer);
       }).catch(async (error: unknown) => {
@@ -147,21 +154,40 @@ export class SyncRunnerService {
     });
   }
 
-  private startState(job: SyncJob, adapter: ProviderAdapter, resource: ResourceType, saved: SyncState): SyncState {
-    const incremental = adapter.descriptor.capabilities.incremental.includes(resource);
-    // A full job starts a new pass unless one is unfinished (crash, retry or `limit`): that one continues.
-    if (!incremental || (job.mode === 'full' && !saved.inFullPass)) return { checkpoint: null, inFullPass: true };
-    return { checkpoint: saved.checkpoint, inFullPass: saved.inFullPass || saved.checkpoint === null };
+  /**
+   * Where a resource's read starts: a full job (or a resource read whole) starts a new full pass
+   * unless one is unfinished (crash, retry or `limit`: that one continues); an incremental job
+   * continues from the checkpoint, or makes the periodic full pass when it is due (deletes by
+   * reconciliation, docs/sync-jobs.md).
+   */
+  private startState(job: SyncJob, integration: Integration, adapter: ProviderAdapter, resource: ResourceType, saved: SyncState): SyncState & { pass: PassKind } {
+    const capabilities = adapter.descriptor.capabilities;
+    const incremental = capabilities.incremental.includes(resource);
+    if (!incremental || (job.mode === 'full' && !saved.inFullPass)) return { checkpoint: null, inFullPass: true, pass: 'full' };
+    if (saved.checkpoint === null) return { checkpoint: null, inFullPass: true, pass: 'full' };
+    if (saved.inFullPass) return { checkpoint: saved.checkpoint, inFullPass: true, pass: 'full' };
+    if (job.mode === 'incremental' && reconciliationDue(capabilities, resource, saved.lastFullPassAt, integration.reconcileIntervalHours)) {
+      return { checkpoint: null, inFullPass: true, pass: 'reconciliation' };
+    }
+    return { checkpoint: saved.checkpoint, inFullPass: false, pass: 'incremental' };
   }
 
   private async syncResource(
     job: SyncJob, integration: Integration, adapter: ProviderAdapter, ctx: Parameters<ProviderAdapter['read']>[0],
     resource: ResourceType, progress: ResourceProgress, control: RunControl, transformer: RecordTransformer,
   ): Promise<'cancelled' | 'shutdown' | null> {
-    const state = this.startState(job, adapter, resource, await loadState(this.pool, integration.id, resource));
+    const saved = await loadState(this.pool, integration.id, resource);
+    const state = this.startState(job, integration, adapter, resource, saved);
+    progress.pass = state.pass;
+    // A pass that starts here from no checkpoint sees every live id of a reconciled resource; one resumed mid-pass cannot tell.
+    const sightings = state.checkpoint === null && adapter.descriptor.capabilities.reconcileDeletes?.includes(resource) ? new PassSightings() : null;
     const remaining = job.recordLimit === null ? undefined : job.recordLimit - progress.fetched;
+    // Count reconciliation compares full passes only: an incremental reads what changed, not what is there.
+    const sourceCount = job.mode === 'full' ? await countAtSource(adapter, ctx, resource, this.logger) : null;
     if (remaining === undefined || remaining > 0) {
-      const batches = adapter.read(ctx, { resource, checkpoint: state.checkpoint, batchSize: this.env.syncBatchSize, limit: remaining });
+      // A pass that starts over still sees the last checkpoint (adapters that tombstone by reconciliation keep their known ids in it).
+      const priorCheckpoint = state.checkpoint === null ? saved.checkpoint : undefined;
+      const batches = adapter.read(ctx, { resource, checkpoint: state.checkpoint, priorCheckpoint, batchSize: this.env.syncBatchSize, limit: remaining });
       // Transformation rules run after the vendor mapper (a no-op without rules for the resource);
       // prepare() serialises and hashes the next batch while Postgres writes the current one.
       const prepared = (async function* (writer: RecordWriter) {
@@ -173,6 +199,7 @@ export class SyncRunnerService {
       let analyzeAt = progress.added + ANALYZE_FIRST_AT_ROWS;
       for await (const { batch, records } of prefetch(prepared)) {
         state.checkpoint = batch.checkpoint;
+        sightings?.add({ records: records.map((r) => r.record), skipped: batch.skipped, failed: batch.failed });
         const cancelRequested = await this.commitBatch(job, resource, batch, records, progress, state);
         if (progress.added >= analyzeAt) {
           await this.pool.query('ANALYZE records (integration_id, resource_type)');
@@ -186,10 +213,19 @@ export class SyncRunnerService {
     progress.done = true;
     progress.outcome = 'completed';
     await withTransaction(this.pool, async (client) => {
-      if (!limited) await saveState(client, integration.id, resource, { checkpoint: state.checkpoint, inFullPass: false }, job.id);
+      const swept = sightings && !limited;
+      if (swept) {
+        const tombstoned = await tombstoneUnseen(client, integration.id, resource, sightings);
+        progress.deleted += tombstoned;
+        progress.reconciledDeletes = tombstoned;
+        if (tombstoned) this.metrics.syncRecords.inc({ resource, outcome: 'deleted' }, tombstoned);
+      }
+      // A full pass that ran to its end (here, or resumed from an earlier run) restarts the reconciliation interval.
+      if (!limited) await saveState(client, integration.id, resource, { checkpoint: state.checkpoint, inFullPass: false }, job.id, state.inFullPass);
       const stored = await client.query<{ n: string }>(
         'SELECT count(*) AS n FROM records WHERE integration_id = $1 AND resource_type = $2 AND deleted_at IS NULL', [integration.id, resource]);
       progress.stored = Number(stored.rows[0].n);
+      if (sourceCount !== null && !limited) progress.sourceCount = sourceCount;
       await client.query('UPDATE sync_jobs SET progress = $2, updated_at = now() WHERE id = $1', [job.id, JSON.stringify(job.progress)]);
     });
     return null;
@@ -239,11 +275,12 @@ export class SyncRunnerService {
       status, finishedAt, progress: job.progress, errorCode: error?.code ?? null, errorMessage: error?.message.slice(0, 500) ?? null,
     });
     const unreadable = Object.entries(job.progress).filter(([, p]) => p.outcome === 'failed').map(([resource, p]) => ({ resource, errorCode: p.errorCode ?? null }));
+    const counts = status === 'succeeded' || status === 'partially_succeeded' ? reconcileCounts(job, finishedAt) : undefined;
     if (status === 'succeeded' || status === 'partially_succeeded') {
       // A partial sync counts as a sync for the freshness SLA (the resources it read are current);
       // the unreadable ones are named in lastError until the next clean sync or connection test.
       const note = unreadable.length ? `Last sync could not read: ${unreadable.map((u) => `${u.resource} (${u.errorCode})`).join(', ')}` : null;
-      await this.integrations.markSynced(job.integrationId, finishedAt, note);
+      await this.integrations.markSynced(job.integrationId, finishedAt, note, counts);
     } else if (status === 'failed') {
       await this.integrations.setHealth(job.integrationId, false, error?.message ?? 'Sync failed', false);
     }
@@ -256,7 +293,7 @@ export class SyncRunnerService {
       outcome: status === 'failed' ? 'failure' : 'success',
       details: {
         integrationId: job.integrationId, status, mode: job.mode, direction: job.direction, totals, outbound: job.outbound ?? null,
-        errorCode: error?.code ?? null, unreadableResources: unreadable,
+        errorCode: error?.code ?? null, unreadableResources: unreadable, ...(counts ? { countMismatches: counts.resources } : {}),
       },
     });
     // Conflicts the job's batches raised get the organization's policy on the conflict-resolution queue;
@@ -269,6 +306,11 @@ export class SyncRunnerService {
   /** Records a temporary failure that BullMQ will retry (status stays active). */
   async noteRetry(syncJobId: string, error: { code: string; message: string }): Promise<void> {
     await this.jobs.update({ id: syncJobId }, { errorCode: error.code, errorMessage: `Retrying after: ${error.message}`.slice(0, 500) });
+  }
+
+  /** A job that waits for the vendor (a running Bulk export): queued again, the wait in its message. */
+  async noteWait(syncJobId: string, until: Date, reason: { code: string; message: string }): Promise<void> {
+    await this.jobs.update({ id: syncJobId }, { status: 'queued', errorCode: reason.code, errorMessage: `Waiting for the vendor until ${until.toISOString()}: ${reason.message}`.slice(0, 500) });
   }
 
   /** Loads a job for the worker's failure path. */

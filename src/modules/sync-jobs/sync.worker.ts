@@ -17,9 +17,25 @@ function describe(error: unknown): { code: string; message: string; permanent: b
 }
 
 /**
+ * A temporary vendor error asking to wait at least this long (ms) re-enters the job after the wait
+ * instead of spending a retry: a Bulk export that answers `Retry-After: 7200` is running, not failing.
+ */
+const REENTER_AFTER_MIN_MS = 60_000;
+/** Longest single wait before the job runs again (it may be asked to wait again). */
+const REENTER_AFTER_MAX_MS = 6 * 3_600_000;
+
+/** The wait a failure asks for before the job re-enters, or null when it is an ordinary failure. */
+function reentryWait(error: unknown): number | null {
+  if (!(error instanceof ProviderException) || !error.temporary || error.retryAfterMs === undefined) return null;
+  return error.retryAfterMs >= REENTER_AFTER_MIN_MS ? Math.min(error.retryAfterMs, REENTER_AFTER_MAX_MS) : null;
+}
+
+/**
  * Processor of `run-sync` jobs on the `sync-jobs` queue (see JobProcessors; taken only when `APP_ROLE` is `all` or `worker`).
  * Temporary failures are thrown again so BullMQ retries after 2 s, 4 s, 8 s; permanent ones
- * fail the job at once (`UnrecoverableError`). On SIGTERM it stops taking jobs, lets the
+ * fail the job at once (`UnrecoverableError`). A temporary error that asks to wait a minute or more
+ * (`retryAfterMs`) puts the job back, delayed by that wait (at most 6 h), without spending an
+ * attempt: it resumes from its checkpoint then. On SIGTERM it stops taking jobs, lets the
  * running batch commit, moves the job back to the queue (no attempt spent) and closes.
  */
 @Injectable()
@@ -55,6 +71,14 @@ export class SyncWorker implements OnModuleInit {
       }
     } catch (error) {
       if (error instanceof DelayedError) throw error;
+      const wait = reentryWait(error);
+      if (wait !== null) {
+        const until = new Date(Date.now() + wait);
+        this.logger.log({ syncJobId, code: (error as ProviderException).code, until: until.toISOString() }, 'sync waits for the vendor');
+        await this.runner.noteWait(syncJobId, until, describe(error));
+        await job.moveToDelayed(until.getTime(), token);
+        throw new DelayedError();
+      }
       const failure = describe(error);
       const attempts = job.opts.attempts ?? SYNC_JOB_ATTEMPTS;
       const last = failure.permanent || job.attemptsMade + 1 >= attempts;
