@@ -20,6 +20,9 @@ import { checkConfig, connectionOf, FhirConfig, fhirConfigSchema, withDefaults }
 import { readSearch } from './search-reader';
 import { FhirTokenCache } from './token-cache';
 
+/** Injection token of {@link FhirAdapterOptions} (optional), shared by every FHIR vendor's adapter. */
+export const FHIR_ADAPTER_OPTIONS = Symbol('FHIR_ADAPTER_OPTIONS');
+
 /** Process-level settings (not per integration). Times in ms. */
 export interface FhirAdapterOptions {
   /** Redis key prefix of the shared token cache and its locks. */
