@@ -3,6 +3,7 @@ import { INestApplication } from '@nestjs/common';
 import { OpenDentalApiSandbox, SANDBOX_API_PREFIX, SANDBOX_DEVELOPER_KEY } from '../sandbox/opendental-api';
 import { openSandboxConnection } from '../sandbox/opendental-db';
 import { DemoClient, JobView } from './demo-client';
+import { demoConflict } from './demo-conflict';
 
 const out = (line = '') => process.stdout.write(`${line}\n`);
 
@@ -24,7 +25,8 @@ function nextWeekdayAt(daysAhead: number, hour: number): string {
 /**
  * The OpenDental REST API part of the demo: an `opendental-api` integration on the simulated
  * API (the same sandbox office as the database path, served as an office's Local API), a full
- * sync, then an appointment booked, confirmed, rescheduled and cancelled, printed step by step.
+ * sync, then an appointment booked, confirmed, rescheduled and cancelled, and a local edit that
+ * meets a change in OpenDental and is written back, printed step by step.
  */
 export async function demoOpenDentalApi(
   app: INestApplication, client: DemoClient, baseUrl: string, mysqlUrl: string, database: string,
@@ -67,4 +69,6 @@ export async function demoOpenDentalApi(
   out(`   cancelled    AptNum ${newAptNum} (${String(cancelled.result?.sourceStatus ?? cancelled.status)})`);
   const stored = await client.call<{ data: Array<{ data: { status: string } }> }>('get', `/api/v1/appointments?externalId=${newAptNum}&integrationId=${integration.id}`);
   out(`   our store now shows AptNum ${newAptNum} as ${stored.data[0]?.data.status ?? 'missing'}`);
+
+  await demoConflict(client, integration.id, patNum, mysqlUrl, database, runSync);
 }

@@ -49,6 +49,11 @@ export interface AppEnv {
   outboundPolicy: OutboundPolicy;
   /** Milliseconds a SIGTERM drain may take before the process exits anyway (`SHUTDOWN_TIMEOUT_MS`). */
   shutdownTimeoutMs: number;
+  /**
+   * Days audit events are kept (`AUDIT_RETENTION_DAYS`, default 2190 = six years, 45 CFR 164.316(b)(2)):
+   * a monthly partition wholly older than this is dropped by the daily audit maintenance.
+   */
+  auditRetentionDays: number;
   /** Bearer token that opens `GET /metrics` (`METRICS_TOKEN`, at least 16 characters); null = /metrics answers 404. */
   metricsToken: string | null;
   /** Internal port serving `GET /metrics` without a token (`METRICS_PORT`, 0 = a free port); null = no such listener. */
@@ -178,6 +183,7 @@ export function loadEnv(source: NodeJS.ProcessEnv = process.env): AppEnv {
     metricsPort: source.METRICS_PORT ? int(source, 'METRICS_PORT', 0, 0, 65535) : null,
     metricsHost: source.METRICS_HOST || '0.0.0.0',
     shutdownTimeoutMs: int(source, 'SHUTDOWN_TIMEOUT_MS', 25000, 1000, 600000),
+    auditRetentionDays: int(source, 'AUDIT_RETENTION_DAYS', 2190, 1, 36500),
     outboundPolicy: { requireHttps: production, allowed: allowedNetworks },
     publicBaseUrl: source.PUBLIC_BASE_URL ? url(source, 'PUBLIC_BASE_URL', '', ['http:', 'https:']).replace(/\/+$/, '') : null,
     usedDevDefaults,

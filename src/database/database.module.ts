@@ -1,4 +1,4 @@
-import { Global, Inject, Module, OnApplicationShutdown } from '@nestjs/common';
+import { Global, Inject, Logger, Module, OnApplicationShutdown } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { Pool } from 'pg';
 import { APP_ENV } from '../config/config.module';
@@ -27,12 +27,19 @@ export const PG_POOL = Symbol('PG_POOL');
       // synchronous_commit=off is safe here: each batch commits together with its checkpoint, so a
       // Postgres crash can only lose whole batches and their checkpoint, which the next run re-reads.
       // temp_buffers holds a whole staging batch in memory (the 8 MB default spilled to disk).
-      useFactory: (env: AppEnv) => new Pool({
-        connectionString: env.databaseUrl,
-        max: 4,
-        application_name: 'ehr-sync-hub-bulk',
-        options: '-c synchronous_commit=off -c temp_buffers=64MB',
-      }),
+      useFactory: (env: AppEnv) => {
+        const pool = new Pool({
+          connectionString: env.databaseUrl,
+          max: 4,
+          application_name: 'ehr-sync-hub-bulk',
+          options: '-c synchronous_commit=off -c temp_buffers=64MB',
+        });
+        // An idle client whose server went away (restart, failover) emits 'error': without a listener
+        // that is an uncaught exception that ends the process. The pool drops the client and the next
+        // query opens a new connection; a query in flight fails on its own and its job is retried.
+        pool.on('error', (error: Error & { code?: string }) => new Logger('PgPool').warn(`idle PostgreSQL connection lost (${error.code ?? error.name})`));
+        return pool;
+      },
     },
   ],
   exports: [PG_POOL],

@@ -33,6 +33,21 @@ export interface VendorCapabilities {
   resources: ResourceType[];
   /** Resources that support incremental reads from a checkpoint (the rest are read whole each time). */
   incremental: ResourceType[];
+  /**
+   * Resources whose full pass (a read from no checkpoint) lists every live record the adapter
+   * stores, so a record a complete full pass did not see was deleted at the source (deletes by
+   * reconciliation, docs/sync-jobs.md). Leave out a resource whose full pass is partial by design
+   * (a rolling date window, a search the vendor caps). Incremental ones among them also get a
+   * periodic full pass on the integration's reconciliation interval.
+   */
+  reconcileDeletes?: ResourceType[];
+  /**
+   * Incremental resources that tombstone by reconciliation inside the adapter (for example FHIR,
+   * which reads unseen ids back by id before tombstoning, so windowed reads stay safe): an
+   * incremental schedule still makes their full pass every reconciliation interval, without the
+   * engine's own sweep.
+   */
+  periodicFullPass?: ResourceType[];
 }
 
 /** A credential the integration form asks for; values are never returned by the API. */
@@ -160,6 +175,7 @@ export interface ReadBatch {
 /** Write-back actions the actions API offers (vendor-neutral names). */
 export const ACTION_TYPES = [
   'create_patient', 'create_appointment', 'confirm_appointment', 'cancel_appointment', 'reschedule_appointment', 'add_appointment_note',
+  'update_patient',
 ] as const;
 export type ActionType = (typeof ACTION_TYPES)[number];
 
@@ -300,8 +316,23 @@ export interface ClientKeyCapability {
 }
 
 /**
+ * The count capability (count reconciliation): how many live records a full read of a resource
+ * would store, asked of the source where that is cheap (one `COUNT(*)`, one search total), so a
+ * full sync can compare it with what the hub holds afterwards.
+ */
+export interface SourceCountCapability {
+  /**
+   * The number of source rows a full read of `resource` right now would store as live records:
+   * the read's own filters applied, rows it would skip or mark deleted left out. `null` when the
+   * source cannot count this resource cheaply (or not the way the read filters it).
+   * @throws ProviderException when the source cannot be reached (the sync goes on without a count).
+   */
+  countSource(ctx: AdapterContext, resource: ResourceType): Promise<number | null>;
+}
+
+/**
  * A vendor adapter. Required: identity, `testConnection`, `read`. Optional capabilities are
- * objects (`webhooks`, `writeBack`, `listDatabases`): present means supported.
+ * objects (`webhooks`, `writeBack`, `listDatabases`, `counts`): present means supported.
  */
 export interface ProviderAdapter {
   readonly descriptor: VendorDescriptor;
@@ -336,6 +367,8 @@ export interface ProviderAdapter {
   /** Present when the adapter can list databases on the server (the setup form's "select database" step). */
   readonly listDatabases?: ListDatabasesCapability;
 
+  /** Present when the source can count what a full read would store (count reconciliation after full syncs). */
+  readonly counts?: SourceCountCapability;
   /** Present when the vendor authenticates clients by a key the hub can generate and publish as a JWKS. */
   readonly clientKeys?: ClientKeyCapability;
 }

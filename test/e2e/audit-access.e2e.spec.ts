@@ -72,7 +72,7 @@ describe('access audit: every read of patient data is audited; the chain is tamp
       await pg.query('ALTER TABLE audit_events ENABLE TRIGGER tr_audit_events_no_update');
     }
     const altered = (await t.http.get('/api/v1/audit-events/verify').set('Authorization', org.auth).expect(200)).body;
-    expect(altered).toEqual({ ok: false, checked: Number(rows[0].chain_seq) - 1, firstBroken: { id: rows[0].id, chainSeq: Number(rows[0].chain_seq), reason: 'hash_mismatch' } });
+    expect(altered).toEqual({ ok: false, checked: Number(rows[0].chain_seq) - 1, firstBroken: { id: rows[0].id, chainSeq: Number(rows[0].chain_seq), reason: 'hash_mismatch' }, anchor: null });
 
     await pg.query('DELETE FROM audit_events WHERE id = $1', [rows[0].id]);
     const deleted = (await t.http.get('/api/v1/audit-events/verify').set('Authorization', org.auth).expect(200)).body;

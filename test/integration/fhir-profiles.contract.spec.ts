@@ -169,7 +169,8 @@ describe.each(PROFILES.map((p) => [p.id, p] as const))('FHIR profile contract: %
 
   // An expired cursor (Epic 4113; 410 elsewhere) on a next link restarts the search: needs a paged search (a count parameter).
   const paged = readable.find((r) => ['search', 'window'].includes(profile.reads[r]!.kind));
-  (profile.countParam && paged ? it : it.skip)('an expired cursor restarts the search at its first page: counts exact, no duplicates', async () => {
+  // Profiles without cursor paging (no count parameter) have no cursor to expire: the case is not theirs.
+  if (profile.countParam && paged) it('an expired cursor restarts the search at its first page: counts exact, no duplicates', async () => {
     host.sandbox.setFaults(vendor, tenant, { expiredCursor: 1 });
     const log = host.sandbox.tenant(vendor, tenant).log;
     const before = log.length;

@@ -52,7 +52,7 @@ afterAll(async () => {
 describe('descriptor and connection', () => {
   it('declares its resources, increments and write-back; validates config', () => {
     expect(adapter.descriptor.id).toBe('opendental-api');
-    expect(adapter.descriptor.capabilities.incremental).toEqual(['providers', 'patients', 'appointments']);
+    expect(adapter.descriptor.capabilities.incremental).toEqual(['providers', 'patients', 'appointments', 'documents']);
     expect(adapter.writeBack.actions).toContain('create_appointment');
     expect(adapter.validateConfig({ timeZone: 'Mars/Base' })[0].field).toBe('config.timeZone');
     expect(adapter.validateConfig({ pageSize: 500 })[0].field).toBe('config.pageSize');

@@ -1,7 +1,27 @@
 import { Column, CreateDateColumn, Entity, PrimaryColumn, UpdateDateColumn } from 'typeorm';
 
-/** Health of an integration as last measured by a connection test or a sync. */
-export type HealthStatus = 'unknown' | 'healthy' | 'unhealthy' | 'stale';
+/**
+ * Health of an integration as last measured by a connection test or a sync. `degraded`: the
+ * connection works, but the last full sync's counts disagreed with the source ({@link CountMismatch}).
+ */
+export type HealthStatus = 'unknown' | 'healthy' | 'unhealthy' | 'stale' | 'degraded';
+
+/** One resource whose source count and stored live records differ after a full sync. */
+export interface ResourceCountMismatch {
+  resource: string;
+  /** What the source counts (the adapter's `counts.countSource`). */
+  sourceCount: number;
+  /** Live records the hub stores for the integration and resource. */
+  stored: number;
+}
+
+/** The last full sync whose counts disagreed (column `count_mismatch`); `message` is PHI-free. */
+export interface CountMismatch {
+  syncJobId: string;
+  at: string;
+  message: string;
+  resources: ResourceCountMismatch[];
+}
 
 /**
  * An organization's connection to one vendor system. `credentialsProvider` says where the
@@ -28,8 +48,12 @@ export class Integration {
   @Column({ type: 'timestamptz', nullable: true }) lastTestedAt: Date | null;
   @Column({ type: 'varchar', length: 500, nullable: true }) lastError: string | null;
   @Column({ type: 'timestamptz', nullable: true }) lastSyncedAt: Date | null;
+  /** Set while the health is `degraded` by a count reconciliation; null once a full sync's counts agree. */
+  @Column({ type: 'jsonb', nullable: true }) countMismatch: CountMismatch | null;
   /** Minutes after the last successful sync (or creation, never synced) before the integration is `stale`; null = no SLA. */
   @Column({ type: 'integer', nullable: true }) freshnessSlaMinutes: number | null;
+  /** Hours between the full passes that find hard deletes in incremental resources (null = 24). */
+  @Column({ type: 'integer', nullable: true }) reconcileIntervalHours: number | null;
   @CreateDateColumn({ type: 'timestamptz' }) createdAt: Date;
   @UpdateDateColumn({ type: 'timestamptz' }) updatedAt: Date;
 }

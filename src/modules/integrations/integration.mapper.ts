@@ -10,14 +10,14 @@ export function toIntegrationDto(i: Integration): IntegrationResponseDto {
     credentialsSecret: i.credentialsProvider !== 'local' && i.credentialsSecretId
       ? { provider: i.credentialsProvider as CredentialsSecretRefDto['provider'], secretId: i.credentialsSecretId }
       : null,
-    syncSchedule: i.syncSchedule, freshnessSlaMinutes: i.freshnessSlaMinutes, healthStatus: i.healthStatus, lastTestedAt: i.lastTestedAt, lastError: i.lastError,
+    syncSchedule: i.syncSchedule, freshnessSlaMinutes: i.freshnessSlaMinutes, reconcileIntervalHours: i.reconcileIntervalHours, healthStatus: i.healthStatus, countMismatch: i.countMismatch ?? null, lastTestedAt: i.lastTestedAt, lastError: i.lastError,
     lastSyncedAt: i.lastSyncedAt, createdAt: i.createdAt, updatedAt: i.updatedAt,
   };
 }
 
 export function toHealthDto(i: Integration): IntegrationHealthDto {
   return {
-    integrationId: i.id, name: i.name, vendor: i.vendor, enabled: i.enabled, healthStatus: i.healthStatus, freshnessSlaMinutes: i.freshnessSlaMinutes,
+    integrationId: i.id, name: i.name, vendor: i.vendor, enabled: i.enabled, healthStatus: i.healthStatus, countMismatch: i.countMismatch ?? null, freshnessSlaMinutes: i.freshnessSlaMinutes,
     lastTestedAt: i.lastTestedAt, lastError: i.lastError, lastSyncedAt: i.lastSyncedAt,
   };
 }

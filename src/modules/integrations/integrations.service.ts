@@ -15,7 +15,7 @@ import { outboundConfigProblems, validateConfig, validateCredentials } from './c
 import { ClientKeysService } from './client-keys.service';
 import { CredentialsService } from './credentials.service';
 import { IntegrationCreateDto, IntegrationUpdateDto } from './dtos/integration.dto';
-import { Integration } from './integration.entity';
+import { CountMismatch, Integration } from './integration.entity';
 import { IntegrationException, IntegrationExceptionCode } from './integration.exception';
 import { ExternalCredentialsProviderId } from './secrets/secrets-provider';
 
@@ -120,6 +120,7 @@ export class IntegrationsService {
       config: dto.config,
       syncSchedule: dto.syncSchedule ?? null,
       freshnessSlaMinutes: dto.freshnessSlaMinutes ?? null,
+      reconcileIntervalHours: dto.reconcileIntervalHours ?? null,
     });
     Object.assign(integration, this.credentialColumns(integration, input));
     await this.dataSource.transaction(async (manager) => {
@@ -167,6 +168,7 @@ export class IntegrationsService {
       patch.syncSchedule = dto.syncSchedule;
     }
     if (dto.freshnessSlaMinutes !== undefined) patch.freshnessSlaMinutes = dto.freshnessSlaMinutes;
+    if (dto.reconcileIntervalHours !== undefined) patch.reconcileIntervalHours = dto.reconcileIntervalHours;
     const input = this.credentialsInput(actor.organizationId, adapter, dto, false);
     if (input) Object.assign(patch, this.credentialColumns(integration, input));
     await this.dataSource.transaction(async (manager) => {
@@ -316,26 +318,39 @@ export class IntegrationsService {
   /**
    * Records the outcome of a connection test or sync on the integration's health fields.
    * `stale`: the connection works but the data is older than the freshness SLA (healthStatus `stale`, `message` kept).
+   * A working connection leaves a count disagreement standing: `degraded` with its message until a full sync agrees.
    */
   async setHealth(id: string, ok: boolean, message: string | null, tested: boolean, stale = false): Promise<void> {
-    const healthStatus = !ok ? 'unhealthy' : stale ? 'stale' : 'healthy';
-    const patch: Partial<Integration> = { healthStatus, lastError: ok && !stale ? null : message?.slice(0, 500) ?? null };
-    if (tested) patch.lastTestedAt = new Date();
-    await this.repo.update({ id }, patch as QueryDeepPartialEntity<Integration>);
+    const status = !ok ? 'unhealthy' : stale ? 'stale' : null;
+    await this.repo.manager.query(`
+      UPDATE integrations
+         SET health_status = COALESCE($2, CASE WHEN count_mismatch IS NOT NULL THEN 'degraded' ELSE 'healthy' END),
+             last_error = CASE WHEN $2 IS NOT NULL THEN $3 ELSE count_mismatch->>'message' END,
+             last_tested_at = CASE WHEN $4 THEN now() ELSE last_tested_at END,
+             updated_at = now()
+       WHERE id = $1`, [id, status, message?.slice(0, 500) ?? null, tested]);
   }
 
   /**
-   * Records a successful (or partly successful) sync finished at `at`: `last_synced_at`, healthy,
-   * and `note` as the last error (null for a clean sync; a partial one names what it could not read).
+   * Records a successful (or partly successful) sync finished at `at`: `last_synced_at`, and `note`
+   * as the last error (null for a clean sync; a partial one names what it could not read).
+   * `counts`: the outcome of a full sync's count reconciliation: a mismatch makes the health
+   * `degraded` (its message leads `lastError`), null (every counted resource agrees) clears an
+   * earlier one; undefined (an incremental, or nothing counted) leaves the earlier verdict as it is.
    */
-  async markSynced(id: string, at: Date, note: string | null = null): Promise<void> {
-    await this.repo.update({ id }, { lastSyncedAt: at, healthStatus: 'healthy', lastError: note } as QueryDeepPartialEntity<Integration>);
+  async markSynced(id: string, at: Date, note: string | null = null, counts?: CountMismatch | null): Promise<void> {
+    const mismatch = counts === undefined ? (await this.repo.findOne({ where: { id } }))?.countMismatch ?? null : counts;
+    const lastError = [mismatch?.message, note].filter(Boolean).join('; ').slice(0, 500) || null;
+    await this.repo.update({ id }, {
+      lastSyncedAt: at, healthStatus: mismatch ? 'degraded' : 'healthy', lastError, ...(counts === undefined ? {} : { countMismatch: counts }),
+    } as QueryDeepPartialEntity<Integration>);
   }
 
   /**
    * Stores `stale` / back to `healthy` from the freshness SLA alone, in one UPDATE (no vendor
    * call), across organizations for system work or for the one integration `id`. `unhealthy` (a
-   * failed test) is left alone; a `stale` integration whose SLA was removed is `healthy` again.
+   * failed test) is left alone; a `stale` integration whose SLA was removed is `healthy` again, or
+   * `degraded` while a count disagreement stands.
    * Returns how many integrations changed.
    */
   async refreshStalenessForSystem(id?: string, manager?: EntityManager): Promise<number> {
@@ -343,13 +358,14 @@ export class IntegrationsService {
       WITH s AS (
         SELECT id, CASE WHEN freshness_sla_minutes IS NOT NULL
                          AND COALESCE(last_synced_at, created_at) < now() - make_interval(mins => freshness_sla_minutes)
-                        THEN 'stale' ELSE 'healthy' END AS status
+                        THEN 'stale' WHEN count_mismatch IS NOT NULL THEN 'degraded' ELSE 'healthy' END AS status
           FROM integrations
-         WHERE enabled AND health_status IN ('healthy', 'stale') AND ($1::uuid IS NULL OR id = $1::uuid))
+         WHERE enabled AND health_status IN ('healthy', 'stale', 'degraded') AND ($1::uuid IS NULL OR id = $1::uuid))
       UPDATE integrations i
          SET health_status = s.status,
              last_error = CASE WHEN s.status = 'stale'
-               THEN 'No successful sync within the freshness SLA of ' || i.freshness_sla_minutes || ' minutes' ELSE NULL END
+               THEN 'No successful sync within the freshness SLA of ' || i.freshness_sla_minutes || ' minutes'
+               ELSE i.count_mismatch->>'message' END
         FROM s WHERE i.id = s.id AND i.health_status <> s.status
       RETURNING i.id`, [id ?? null]);
     return changed.length;

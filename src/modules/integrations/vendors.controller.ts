@@ -15,9 +15,11 @@ export class VendorQueryDto {
 class VendorCapabilitiesDto {
   @ApiProperty({ type: [String], example: ['patients', 'appointments'] }) resources: string[];
   @ApiProperty({ type: [String], description: 'Resources read incrementally from a checkpoint.' }) incremental: string[];
+  @ApiProperty({ type: [String], description: 'Resources whose records deleted at the source are found by a full pass (deletes by reconciliation, docs/sync-jobs.md).' }) reconcileDeletes: string[];
   @ApiProperty() webhooks: boolean;
   @ApiProperty() writeBack: boolean;
   @ApiProperty() listDatabases: boolean;
+  @ApiProperty({ description: 'Full syncs compare a source count with the stored records (count reconciliation, progress[resource].sourceCount).' }) countSource: boolean;
   @ApiProperty({ description: 'The hub can generate the client key pair (create without credentials) and serve its JWKS at GET /api/v1/integrations/:id/jwks.json.' }) clientKeys: boolean;
   @ApiPropertyOptional({ description: 'The vendor registers webhook endpoints through its API: POST /api/v1/integrations/:id/auto-sync.' }) registerWebhooks?: boolean;
 }
@@ -52,8 +54,8 @@ export function vendorEntry(adapter: ProviderAdapter): VendorDto {
   return {
     id: d.id, name: d.name, category: d.category, description: d.description,
     capabilities: {
-      resources: d.capabilities.resources, incremental: d.capabilities.incremental,
-      webhooks: !!hooks, writeBack: !!adapter.writeBack, listDatabases: !!adapter.listDatabases, clientKeys: !!adapter.clientKeys, registerWebhooks: !!hooks?.register,
+      resources: d.capabilities.resources, incremental: d.capabilities.incremental, reconcileDeletes: d.capabilities.reconcileDeletes ?? [],
+      webhooks: !!hooks, writeBack: !!adapter.writeBack, listDatabases: !!adapter.listDatabases, countSource: !!adapter.counts, clientKeys: !!adapter.clientKeys, registerWebhooks: !!hooks?.register,
     },
     configSchema: d.configSchema,
     credentialFields: d.credentialFields.map(({ name, label, required }) => ({ name, label, required })),

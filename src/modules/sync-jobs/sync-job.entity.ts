@@ -2,6 +2,22 @@ import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn, UpdateDateCol
 import type { ResourceFailureCode } from '../../providers/provider.exception';
 
 export type SyncMode = 'full' | 'incremental';
+/** inbound: read the vendor; outbound: push local edits to it; bidirectional: both, reading first. */
+export type SyncDirection = 'inbound' | 'outbound' | 'bidirectional';
+export const SYNC_DIRECTIONS: readonly SyncDirection[] = ['inbound', 'outbound', 'bidirectional'];
+
+/** Counts of a job's outbound push (local edits written back to the vendor). */
+export interface OutboundProgress {
+  /** Records with local edits looked at. */
+  records: number;
+  /** Records whose pushed fields the vendor holds now (read back); their local edits are dropped. */
+  written: number;
+  /** Records the vendor refused, or that read back with another value: their edits stay. */
+  refused: number;
+  /** Records with nothing to push: only fields with an open conflict, or none the vendor takes. */
+  skipped: number;
+  done: boolean;
+}
 export type SyncStatus = 'queued' | 'running' | 'succeeded' | 'partially_succeeded' | 'failed' | 'cancelled';
 export const ACTIVE_STATUSES: SyncStatus[] = ['queued', 'running'];
 export const TERMINAL_STATUSES: SyncStatus[] = ['succeeded', 'partially_succeeded', 'failed', 'cancelled'];
@@ -20,6 +36,16 @@ export interface ResourceProgress {
   failed: number;
   /** Rows stored for this integration and resource after the job (count reconciliation). */
   stored?: number;
+  /** `full` (from the start), `incremental` (from the checkpoint) or `reconciliation` (the periodic full pass of an incremental job). */
+  pass?: 'full' | 'incremental' | 'reconciliation';
+  /** Records a complete full pass no longer saw, tombstoned (included in `deleted`). */
+  reconciledDeletes?: number;
+  /**
+   * What the source counted before the read (the adapter's `counts` capability): full jobs only,
+   * for resources the adapter counts. A job whose `sourceCount` and `stored` differ reports it in
+   * `countMismatches` and makes the integration `degraded`.
+   */
+  sourceCount?: number;
   done: boolean;
   /** Set when the resource is done: `failed` when the source could not be read (missing table, missing grant, 403/404). */
   outcome?: ResourceOutcome;
@@ -36,6 +62,8 @@ export class SyncJob {
   @Column({ type: 'uuid' }) organizationId: string;
   @Column({ type: 'uuid' }) integrationId: string;
   @Column({ type: 'varchar', length: 20 }) mode: SyncMode;
+  @Column({ type: 'varchar', length: 20, default: 'inbound' }) direction: SyncDirection;
+  @Column({ type: 'jsonb', nullable: true }) outbound: OutboundProgress | null;
   @Column({ type: 'varchar', length: 20, default: 'api' }) trigger: string;
   @Column({ type: 'text', array: true }) resources: string[];
   @Column({ type: 'integer', nullable: true }) recordLimit: number | null;

@@ -14,10 +14,14 @@ import { Integration } from '../integrations/integration.entity';
 import { IntegrationsService } from '../integrations/integrations.service';
 import { PreparedRecord, RecordWriter } from '../records/record-writer';
 import { MetricsService } from '../operations/metrics.service';
+import { ConflictResolutionProcessor } from '../conflicts/conflict-resolution.processor';
+import { LocalEditPush } from '../conflicts/local-edit-push';
 import { RecordTransformer } from '../transformations/record-transformer';
 import { loadRecordTransformer } from '../transformations/rule-loader';
+import { countAtSource, reconcileCounts } from './count-reconciliation';
 import { emptyProgress, ResourceProgress, SyncJob, TERMINAL_STATUSES } from './sync-job.entity';
 import { insertIssues, loadState, saveState, SyncState } from './sync-state.repository';
+import { PassKind, PassSightings, reconciliationDue, tombstoneUnseen } from './delete-reconciliation';
 import { storedExternalIds } from './stored-ids';
 
 /** Why a run stopped early. */
@@ -68,6 +72,8 @@ export class SyncRunnerService {
     private readonly audit: AuditService,
     private readonly writer: RecordWriter,
     private readonly metrics: MetricsService,
+    private readonly conflicts: ConflictResolutionProcessor,
+    private readonly outbound: LocalEditPush,
   ) {}
 
   /** @throws ProviderException or database errors; the worker decides between retry and failure. */
@@ -84,7 +90,8 @@ export class SyncRunnerService {
     let refreshed = false; // an external secret is re-read at most once per run (rotated keys)
     // The integration's transformation rules and field mappings, loaded once per run (docs/transformations.md).
     const transformer = await loadRecordTransformer(this.pool, integration.id);
-    const resources = RESOURCE_ORDER.filter((r) => job.resources.includes(r));
+    // An outbound job reads nothing: it only pushes local edits (after the loop).
+    const resources = job.direction === 'outbound' ? [] : RESOURCE_ORDER.filter((r) => job.resources.includes(r));
     for (const resource of resources) {
       const progress = (job.progress[resource] ??= emptyProgress());
       if (progress.done) continue; // finished by an earlier attempt of this job
@@ -109,14 +116,18 @@ export class SyncRunnerService {
       }
     }
     const unreadable = resources.filter((r) => job.progress[r].outcome === 'failed');
-    if (unreadable.length > 0 && unreadable.length === resources.length) {
+    if (resources.length > 0 && unreadable.length === resources.length) {
       // Nothing was read: the job fails with the provider code, as any permanent vendor error fails it.
       const first = job.progress[unreadable[0]];
       const code = first.errorCode === 'resource_forbidden' ? ProviderExceptionCode.RESOURCE_FORBIDDEN : ProviderExceptionCode.RESOURCE_NOT_FOUND;
       return this.finish(job, 'failed', { code, message: `No resource could be read (${unreadable.join(', ')}): ${first.errorMessage ?? ''}` });
     }
     await this.refreshStatistics(job, resources);
-    const partial = unreadable.length > 0 || resources.some((r) => job.progress[r].failed > 0);
+    if (job.direction !== 'inbound' && !job.outbound?.done) {
+      job.outbound = await this.outbound.push(job.organizationId, job.integrationId);
+      await this.jobs.update({ id: job.id }, { outbound: job.outbound });
+    }
+    const partial = unreadable.length > 0 || resources.some((r) => job.progress[r].failed > 0) || (job.outbound?.refused ?? 0) > 0;
     return this.finish(job, partial ? 'partially_succeeded' : 'succeeded');
   }
 
@@ -143,11 +154,22 @@ export class SyncRunnerService {
     });
   }
 
-  private startState(job: SyncJob, adapter: ProviderAdapter, resource: ResourceType, saved: SyncState): SyncState {
-    const incremental = adapter.descriptor.capabilities.incremental.includes(resource);
-    // A full job starts a new pass unless one is unfinished (crash, retry or `limit`): that one continues.
-    if (!incremental || (job.mode === 'full' && !saved.inFullPass)) return { checkpoint: null, inFullPass: true };
-    return { checkpoint: saved.checkpoint, inFullPass: saved.inFullPass || saved.checkpoint === null };
+  /**
+   * Where a resource's read starts: a full job (or a resource read whole) starts a new full pass
+   * unless one is unfinished (crash, retry or `limit`: that one continues); an incremental job
+   * continues from the checkpoint, or makes the periodic full pass when it is due (deletes by
+   * reconciliation, docs/sync-jobs.md).
+   */
+  private startState(job: SyncJob, integration: Integration, adapter: ProviderAdapter, resource: ResourceType, saved: SyncState): SyncState & { pass: PassKind } {
+    const capabilities = adapter.descriptor.capabilities;
+    const incremental = capabilities.incremental.includes(resource);
+    if (!incremental || (job.mode === 'full' && !saved.inFullPass)) return { checkpoint: null, inFullPass: true, pass: 'full' };
+    if (saved.checkpoint === null) return { checkpoint: null, inFullPass: true, pass: 'full' };
+    if (saved.inFullPass) return { checkpoint: saved.checkpoint, inFullPass: true, pass: 'full' };
+    if (job.mode === 'incremental' && reconciliationDue(capabilities, resource, saved.lastFullPassAt, integration.reconcileIntervalHours)) {
+      return { checkpoint: null, inFullPass: true, pass: 'reconciliation' };
+    }
+    return { checkpoint: saved.checkpoint, inFullPass: false, pass: 'incremental' };
   }
 
   private async syncResource(
@@ -155,8 +177,13 @@ export class SyncRunnerService {
     resource: ResourceType, progress: ResourceProgress, control: RunControl, transformer: RecordTransformer,
   ): Promise<'cancelled' | 'shutdown' | null> {
     const saved = await loadState(this.pool, integration.id, resource);
-    const state = this.startState(job, adapter, resource, saved);
+    const state = this.startState(job, integration, adapter, resource, saved);
+    progress.pass = state.pass;
+    // A pass that starts here from no checkpoint sees every live id of a reconciled resource; one resumed mid-pass cannot tell.
+    const sightings = state.checkpoint === null && adapter.descriptor.capabilities.reconcileDeletes?.includes(resource) ? new PassSightings() : null;
     const remaining = job.recordLimit === null ? undefined : job.recordLimit - progress.fetched;
+    // Count reconciliation compares full passes only: an incremental reads what changed, not what is there.
+    const sourceCount = job.mode === 'full' ? await countAtSource(adapter, ctx, resource, this.logger) : null;
     if (remaining === undefined || remaining > 0) {
       // A pass that starts over still sees the last checkpoint (adapters that tombstone by reconciliation keep their known ids in it).
       const priorCheckpoint = state.checkpoint === null ? saved.checkpoint : undefined;
@@ -172,6 +199,7 @@ export class SyncRunnerService {
       let analyzeAt = progress.added + ANALYZE_FIRST_AT_ROWS;
       for await (const { batch, records } of prefetch(prepared)) {
         state.checkpoint = batch.checkpoint;
+        sightings?.add({ records: records.map((r) => r.record), skipped: batch.skipped, failed: batch.failed });
         const cancelRequested = await this.commitBatch(job, resource, batch, records, progress, state);
         if (progress.added >= analyzeAt) {
           await this.pool.query('ANALYZE records (integration_id, resource_type)');
@@ -185,10 +213,19 @@ export class SyncRunnerService {
     progress.done = true;
     progress.outcome = 'completed';
     await withTransaction(this.pool, async (client) => {
-      if (!limited) await saveState(client, integration.id, resource, { checkpoint: state.checkpoint, inFullPass: false }, job.id);
+      const swept = sightings && !limited;
+      if (swept) {
+        const tombstoned = await tombstoneUnseen(client, integration.id, resource, sightings);
+        progress.deleted += tombstoned;
+        progress.reconciledDeletes = tombstoned;
+        if (tombstoned) this.metrics.syncRecords.inc({ resource, outcome: 'deleted' }, tombstoned);
+      }
+      // A full pass that ran to its end (here, or resumed from an earlier run) restarts the reconciliation interval.
+      if (!limited) await saveState(client, integration.id, resource, { checkpoint: state.checkpoint, inFullPass: false }, job.id, state.inFullPass);
       const stored = await client.query<{ n: string }>(
         'SELECT count(*) AS n FROM records WHERE integration_id = $1 AND resource_type = $2 AND deleted_at IS NULL', [integration.id, resource]);
       progress.stored = Number(stored.rows[0].n);
+      if (sourceCount !== null && !limited) progress.sourceCount = sourceCount;
       await client.query('UPDATE sync_jobs SET progress = $2, updated_at = now() WHERE id = $1', [job.id, JSON.stringify(job.progress)]);
     });
     return null;
@@ -238,11 +275,12 @@ export class SyncRunnerService {
       status, finishedAt, progress: job.progress, errorCode: error?.code ?? null, errorMessage: error?.message.slice(0, 500) ?? null,
     });
     const unreadable = Object.entries(job.progress).filter(([, p]) => p.outcome === 'failed').map(([resource, p]) => ({ resource, errorCode: p.errorCode ?? null }));
+    const counts = status === 'succeeded' || status === 'partially_succeeded' ? reconcileCounts(job, finishedAt) : undefined;
     if (status === 'succeeded' || status === 'partially_succeeded') {
       // A partial sync counts as a sync for the freshness SLA (the resources it read are current);
       // the unreadable ones are named in lastError until the next clean sync or connection test.
       const note = unreadable.length ? `Last sync could not read: ${unreadable.map((u) => `${u.resource} (${u.errorCode})`).join(', ')}` : null;
-      await this.integrations.markSynced(job.integrationId, finishedAt, note);
+      await this.integrations.markSynced(job.integrationId, finishedAt, note, counts);
     } else if (status === 'failed') {
       await this.integrations.setHealth(job.integrationId, false, error?.message ?? 'Sync failed', false);
     }
@@ -253,8 +291,15 @@ export class SyncRunnerService {
     await this.audit.record({
       organizationId: job.organizationId, actorType: 'system', action: 'sync_job.completed', targetType: 'sync_job', targetId: job.id,
       outcome: status === 'failed' ? 'failure' : 'success',
-      details: { integrationId: job.integrationId, status, mode: job.mode, totals, errorCode: error?.code ?? null, unreadableResources: unreadable },
+      details: {
+        integrationId: job.integrationId, status, mode: job.mode, direction: job.direction, totals, outbound: job.outbound ?? null,
+        errorCode: error?.code ?? null, unreadableResources: unreadable, ...(counts ? { countMismatches: counts.resources } : {}),
+      },
     });
+    // Conflicts the job's batches raised get the organization's policy on the conflict-resolution queue;
+    // if Redis refuses now, they stay undecided (listed, strategy null) until the next job ends.
+    await this.conflicts.schedule(job.integrationId, job.id).catch((e: Error) =>
+      this.logger.warn({ syncJobId: job.id, errorClass: e.name }, 'could not schedule conflict resolution'));
     return 'done';
   }
 

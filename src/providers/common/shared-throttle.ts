@@ -4,23 +4,52 @@ import { abortableSleep } from './retry';
 
 /**
  * Reserves the next start slot of a key: slot = max(now, next free), and the next free slot
- * moves to slot + interval. Redis's clock decides, so every worker process agrees.
- * KEYS[1] = key; ARGV[1] = interval ms. Returns ms to wait until the reserved slot.
+ * moves to slot + interval + the learned margin. Redis's clock decides, so every worker process
+ * agrees. KEYS[1] = key, KEYS[2] = its learned margin; ARGV[1] = interval ms. Returns ms to wait.
  */
 const RESERVE = `
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
-local interval = tonumber(ARGV[1])
+local interval = tonumber(ARGV[1]) + tonumber(redis.call('GET', KEYS[2]) or '0')
 local slot = math.max(now, tonumber(redis.call('GET', KEYS[1]) or '0'))
 redis.call('SET', KEYS[1], slot + interval, 'PX', slot + interval - now + 60000)
 return slot - now`;
 
-/** Moves the next free slot to at least now + ARGV[1] ms (after a 429 with Retry-After). */
+/**
+ * Claims the right to send now. A reserved slot is only a promise: the timer fires late, the event
+ * loop was busy mapping a batch, and a worker that reserved the slot after ours may wake on time
+ * while we wake late, so two requests would reach the vendor closer than the interval. The claim
+ * key holds the earliest moment the next request may really go: a claim before it returns the ms
+ * still to wait; a claim at or after it moves it to now + interval + learned margin and returns 0.
+ * KEYS[1] = claim key, KEYS[2] = learned margin; ARGV[1] = interval ms.
+ */
+const CLAIM = `
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+local earliest = tonumber(redis.call('GET', KEYS[1]) or '0')
+if now < earliest then return earliest - now end
+local gap = tonumber(ARGV[1]) + tonumber(redis.call('GET', KEYS[2]) or '0')
+redis.call('SET', KEYS[1], now + gap, 'PX', gap + 60000)
+return 0`;
+
+/**
+ * After a 429 the vendor saw two requests closer than we spaced them (jitter on the way): the key's
+ * learned margin doubles (at least 10 ms, at most 200 ms) for 10 minutes, then falls back to none.
+ * KEYS[1] = margin key.
+ */
+const WIDEN = `
+local margin = math.min(200, math.max(10, 2 * tonumber(redis.call('GET', KEYS[1]) or '0')))
+redis.call('SET', KEYS[1], margin, 'PX', 600000)
+return margin`;
+
+/** Moves the next free slot (KEYS[1]) and the earliest claim (KEYS[2]) to at least now + ARGV[1] ms (after a 429 with Retry-After). */
 const PUSH_BACK = `
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
 local target = now + tonumber(ARGV[1])
-if target > tonumber(redis.call('GET', KEYS[1]) or '0') then redis.call('SET', KEYS[1], target, 'PX', tonumber(ARGV[1]) + 60000) end
+for _, key in ipairs(KEYS) do
+  if target > tonumber(redis.call('GET', key) or '0') then redis.call('SET', key, target, 'PX', tonumber(ARGV[1]) + 60000) end
+end
 return 0`;
 
 /**
@@ -83,11 +112,23 @@ export class SharedThrottle {
     return window ? `${this.prefix}:${hash}:${window}` : `${this.prefix}:${hash}`;
   }
 
-  /** Waits for this process's reserved slot (spacing `intervalMs` ms). @throws RequestAborted when `signal` fires. */
+  /**
+   * Waits for this process's reserved slot (spacing `intervalMs` ms start to start, workers served
+   * in order), then claims the send ({@link CLAIM}): if an earlier request really went late, it
+   * waits the rest, so the gap the vendor sees never shrinks below the interval however late a
+   * timer fires. @throws RequestAborted when `signal` fires.
+   */
   async acquire(credential: string, intervalMs: number, signal?: AbortSignal): Promise<void> {
     if (intervalMs <= 0) return;
-    const waitMs = Number(await this.redis.eval(RESERVE, 1, this.keyOf(credential), Math.ceil(intervalMs)));
+    const interval = Math.ceil(intervalMs);
+    const margin = this.keyOf(credential, 'margin');
+    const waitMs = Number(await this.redis.eval(RESERVE, 2, this.keyOf(credential), margin, interval));
     if (waitMs > 0) await abortableSleep(waitMs, signal);
+    for (;;) {
+      const rest = Number(await this.redis.eval(CLAIM, 2, this.keyOf(credential, 'claim'), margin, interval));
+      if (rest <= 0) return;
+      await abortableSleep(rest, signal);
+    }
   }
 
   /**
@@ -107,8 +148,13 @@ export class SharedThrottle {
     }
   }
 
-  /** Makes every worker wait at least `ms` before its next spaced request on this credential. */
+  /**
+   * After a 429: makes every worker wait at least `ms` before its next spaced request on this
+   * credential, and widens the credential's spacing margin ({@link WIDEN}) so the vendor's answer,
+   * not a fixed guess, decides how much slack the link needs.
+   */
   async pushBack(credential: string, ms: number): Promise<void> {
-    if (ms > 0) await this.redis.eval(PUSH_BACK, 1, this.keyOf(credential), Math.ceil(ms));
+    await this.redis.eval(WIDEN, 1, this.keyOf(credential, 'margin'));
+    if (ms > 0) await this.redis.eval(PUSH_BACK, 2, this.keyOf(credential), this.keyOf(credential, 'claim'), Math.ceil(ms));
   }
 }

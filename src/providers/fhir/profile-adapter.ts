@@ -81,7 +81,8 @@ export function profileDescriptor(profile: FhirVendorProfile): VendorDescriptor 
   const secret = profile.clientAuth.includes('client_secret_basic');
   return {
     id: profile.id, name: profile.name, category: 'ehr', description: `${profile.description} ${notes(profile)}`.trim(),
-    capabilities: { resources, incremental }, configSchema: fhirConfigSchema(profile),
+    // Tombstoning is the reader's own (reconcile.ts reads unseen ids back by id); the engine only schedules the periodic full pass.
+    capabilities: { resources, incremental, periodicFullPass: incremental }, configSchema: fhirConfigSchema(profile),
     credentialFields: [
       { name: 'privateKey', label: 'Private key (PEM, PKCS#8)', description: 'Signs the client assertion (private_key_jwt); its public key is registered at the EHR under config.keyId. Leave out every credential and the hub generates the key pair and serves its public key at GET /api/v1/integrations/:id/jwks.json.', required: false },
       ...(secret ? [{ name: 'clientSecret', label: 'Client secret', description: 'For client_secret_basic instead of a key.', required: false }] : []),

@@ -68,21 +68,16 @@ export async function* readCursorStreams(
   for (const stream of streams) {
     if (remaining !== undefined && remaining <= 0) return;
     let position: StreamPosition = { ...FRESH, ...checkpoint.streams[stream.name] };
+    // Fixed for the whole pass (a resumed cursor is only valid with the query that issued it).
+    const params = position.params ?? stream.passParams?.() ?? null;
+    const since = stream.incremental && position.since ? position.since : stream.fullPassSince;
+    const query = { ...stream.query, ...params, ...(since ? { updated_since: since } : {}), per_page: pageSize };
     let batch = emptyBatch();
-    for (;;) {
-      const params = position.params ?? stream.passParams?.() ?? null;
-      const since = stream.incremental && position.since ? position.since : stream.fullPassSince;
-      const requestedAt = Date.now();
-      const page = await client.get<Array<Record<string, unknown>>>(stream.path, {
-        ...stream.query, ...params, ...(since ? { updated_since: since } : {}), per_page: pageSize, ...(position.cursor ? { end_cursor: position.cursor } : {}),
-      });
-      const rows = page.body.data;
-      if (!Array.isArray(rows)) throw new ProviderException(ProviderExceptionCode.VENDOR_ERROR, `NexHealth GET ${stream.path} did not answer a list`, { temporary: false });
-      const passStartedAt = position.passStartedAt ?? new Date(page.serverTime ?? requestedAt).toISOString();
-      const info = page.body.page_info ?? {};
-      const more = info.has_next_page === true && !!info.end_cursor && rows.length > 0;
-      const after: StreamPosition = more
-        ? { since: position.since, cursor: info.end_cursor!, passStartedAt, params, skipThrough: null }
+    for await (const page of walkPages(client, stream.path, query, position.cursor)) {
+      const rows = page.rows;
+      const passStartedAt = position.passStartedAt ?? new Date(page.answeredAt).toISOString();
+      const after: StreamPosition = page.next !== null
+        ? { since: position.since, cursor: page.next, passStartedAt, params, skipThrough: null }
         : { since: stream.incremental ? new Date(Date.parse(passStartedAt) - overlapMs).toISOString() : null, cursor: null, passStartedAt: null, params: null, skipThrough: null };
       const skipThrough = position.skipThrough ?? null;
       let stopped = false;
@@ -106,7 +101,6 @@ export async function* readCursorStreams(
       if (stopped) return;
       position = after;
       checkpoint.streams[stream.name] = after;
-      if (!more) break;
     }
     // The pass's last batch, or an empty one that moves `since` when the pass ended on a page boundary.
     yield seal(batch, checkpoint);
@@ -114,9 +108,44 @@ export async function* readCursorStreams(
   }
 }
 
+/** One page of a NexHealth list (§3 Paging). */
+export interface ListPage {
+  rows: Array<Record<string, unknown>>;
+  /** `end_cursor` of the next page; null on the last page (no `has_next_page`, no cursor, or an empty page). */
+  next: string | null;
+  /** The server's time of the answer (`Date` header, epoch ms), or our clock just before the request when absent. */
+  answeredAt: number;
+}
+
+/**
+ * GETs one page of a list and checks that `data` is one.
+ * @throws ProviderException VENDOR_ERROR (permanent) when it is not (the message masks ids in the path); the client's errors.
+ */
+export async function fetchPage(client: NexHealthClient, path: string, query: QueryParams): Promise<ListPage> {
+  const requestedAt = Date.now();
+  const page = await client.get<Array<Record<string, unknown>>>(path, query);
+  const rows = page.body.data;
+  if (!Array.isArray(rows)) throw new ProviderException(ProviderExceptionCode.VENDOR_ERROR, `NexHealth GET ${path.replace(/\d+/g, '{id}')} did not answer a list`, { temporary: false });
+  const info = page.body.page_info ?? {};
+  const next = info.has_next_page === true && info.end_cursor && rows.length > 0 ? info.end_cursor : null;
+  return { rows, next, answeredAt: page.serverTime ?? requestedAt };
+}
+
+/**
+ * The pages of a cursor list from `cursor` (null = the first page) to the last, one request per
+ * page: `query` then `end_cursor` of the page before ([NEX-PAG] `per_page`, `end_cursor`, `page_info`).
+ * @throws as {@link fetchPage}.
+ */
+export async function* walkPages(client: NexHealthClient, path: string, query: QueryParams, cursor: string | null = null): AsyncGenerator<ListPage> {
+  for (;;) {
+    const page = await fetchPage(client, path, { ...query, ...(cursor ? { end_cursor: cursor } : {}) });
+    yield page;
+    if (page.next === null) return;
+    cursor = page.next;
+  }
+}
+
 /** Every row of a list (small per-patient lists, GET /patients/{id}/documents is not paged). */
 export async function fetchList(client: NexHealthClient, path: string, query: QueryParams): Promise<Array<Record<string, unknown>>> {
-  const page = await client.get<Array<Record<string, unknown>>>(path, query);
-  if (!Array.isArray(page.body.data)) throw new ProviderException(ProviderExceptionCode.VENDOR_ERROR, `NexHealth GET ${path.replace(/\d+/g, '{id}')} did not answer a list`, { temporary: false });
-  return page.body.data;
+  return (await fetchPage(client, path, query)).rows;
 }

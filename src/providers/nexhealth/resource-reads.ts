@@ -1,9 +1,8 @@
 import { ReadBatch, ReadRequest, ResourceType } from '../provider-adapter';
-import { ProviderException, ProviderExceptionCode } from '../provider.exception';
 import { mapNexAppointment } from './appointment.mapper';
 import { Mapped } from '../common/read-batch';
-import { CursorStream, fetchList, readCursorStreams } from './cursor-reader';
-import { NexHealthClient, NexResponse } from './http-client';
+import { CursorStream, fetchList, readCursorStreams, walkPages } from './cursor-reader';
+import { NexHealthClient } from './http-client';
 import { NexHealthConfig } from './nexhealth.config';
 import { mapNexPatient, NexPatientJson } from './patient.mapper';
 import { mapNexBalance, mapNexCoverage, mapNexDocument, mapNexOperatory, mapNexProvider } from './records.mapper';
@@ -38,16 +37,10 @@ const ID_PAGE_SIZE = 1000;
  */
 async function locationPatientIds(client: NexHealthClient, config: NexHealthConfig): Promise<Set<string>> {
   const ids = new Set<string>();
-  let cursor: string | null = null;
-  for (;;) {
-    const page: NexResponse<Array<Record<string, unknown>>> = await client.get<Array<Record<string, unknown>>>('/patients', { ...locationPatients(config), per_page: ID_PAGE_SIZE, ...(cursor ? { end_cursor: cursor } : {}) });
-    const rows = page.body.data;
-    if (!Array.isArray(rows)) throw new ProviderException(ProviderExceptionCode.VENDOR_ERROR, 'NexHealth GET /patients did not answer a list', { temporary: false });
-    for (const row of rows) ids.add(String(row.id));
-    const info = page.body.page_info ?? {};
-    if (info.has_next_page !== true || !info.end_cursor || rows.length === 0) return ids;
-    cursor = info.end_cursor;
+  for await (const page of walkPages(client, '/patients', { ...locationPatients(config), per_page: ID_PAGE_SIZE })) {
+    for (const row of page.rows) ids.add(String(row.id));
   }
+  return ids;
 }
 
 /**
@@ -58,7 +51,10 @@ async function locationPatientIds(client: NexHealthClient, config: NexHealthConf
  *   (or per 25 patients with patient_ids[]): the 10 req/s appointments limit makes per-patient reads the slowest path;
  * - coverages: GET /insurance_coverages for the institution (active, then inactive), paged, incremental,
  *   keeping those of the location's patients (ids read once per pass, 1,000 per request);
- * - documents: GET /patients/{id}/documents per patient of the location (NexHealth has no document list), read whole;
+ * - documents: GET /patients/{id}/documents per patient of the location (NexHealth has no document list):
+ *   a full pass for every patient, an incremental only for patients new or changed since the checkpoint
+ *   (updated_since), so an unchanged location costs one request instead of one per patient; a document
+ *   added to or deleted from an unchanged patient shows at the periodic full pass (reconcileIntervalHours);
  * - providers: GET /providers of the location (active, then inactive), incremental;
  * - locations: GET /operatories of the location (our locations are operatories, like OpenDental's), incremental;
  * - balances: GET /guarantor_balances of the location with show_zero_balances, incremental (a full pass sends updated_since 1970).
@@ -87,7 +83,7 @@ export function readResource(client: NexHealthClient, config: NexHealthConfig, r
       ], async (row) => (await (ofLocation ??= locationPatientIds(client, config))).has(String(row.patient_id)) ? mapNexCoverage(row) : []);
     }
     case 'documents':
-      return read([{ name: 'documents:patients', path: '/patients', query: locationPatients(config), incremental: false }], async (patient) => {
+      return read([{ name: 'documents:patients', path: '/patients', query: locationPatients(config), incremental: true }], async (patient) => {
         const docs = await fetchList(client, `/patients/${patient.id}/documents`, scoped(config, false));
         return docs.map((doc) => mapNexDocument(doc, String(patient.id)));
       });

@@ -36,7 +36,7 @@ export interface OpenDentalApiAdapterOptions {
 }
 
 const DEFAULT_OPTIONS: OpenDentalApiAdapterOptions = {
-  throttleKeyPrefix: 'opendental-api:throttle', throttleMarginMs: 50, maxAttempts: 6, retryBaseDelayMs: 1000, retryMaxDelayMs: 30_000,
+  throttleKeyPrefix: 'opendental-api:throttle', throttleMarginMs: 15, maxAttempts: 6, retryBaseDelayMs: 1000, retryMaxDelayMs: 30_000,
 };
 
 const DESCRIPTOR: VendorDescriptor = {
@@ -46,7 +46,10 @@ const DESCRIPTOR: VendorDescriptor = {
   description: "Reads and writes an OpenDental office through OpenDental's REST API (cloud through the eConnector, or the office's Local API / API Service).",
   capabilities: {
     resources: ['providers', 'locations', 'patients', 'coverages', 'appointments', 'documents'],
-    incremental: ['providers', 'patients', 'appointments'],
+    // Documents: an incremental reads them only for patients new or changed since the checkpoint (resource-reads.ts).
+    incremental: ['providers', 'patients', 'appointments', 'documents'],
+    // Every full pass lists all live rows; patplans and documents are hard-deleted, so only a full pass shows them gone.
+    reconcileDeletes: ['providers', 'locations', 'patients', 'coverages', 'appointments', 'documents'],
   },
   configSchema: OPENDENTAL_API_CONFIG_SCHEMA,
   credentialFields: [

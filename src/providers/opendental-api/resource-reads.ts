@@ -62,21 +62,25 @@ async function* readCoverages(client: OpenDentalApiClient, config: OpenDentalApi
 
 /**
  * Documents: `GET /documents` needs a PatNum (§1.5), so the patients are paged and each
- * patient's documents listed (at least one request per patient: slow on a throttled key).
- * A batch never splits a patient, so the checkpoint is the patient stream's position.
+ * patient's documents listed (at least one request per patient: slow on a throttled key at
+ * 1 request a second). An incremental pages only the patients new or changed since the
+ * checkpoint (`DateTStamp`), so an unchanged office costs one request; a document added to or
+ * deleted from an unchanged patient shows at the next full pass, which an incremental schedule
+ * makes every `reconcileIntervalHours` (docs/sync-jobs.md). A batch never splits a patient, so
+ * the checkpoint is the patient stream's position.
  */
 function documentsOfPatients(client: OpenDentalApiClient, config: OpenDentalApiConfig, request: ReadRequest, signal?: AbortSignal): AsyncGenerator<ReadBatch> {
   const map: RowMapper = async (patient) => {
     const docs = await fetchAll(client, '/documents', 'DocNum', { PatNum: String(patient.PatNum) }, config.pageSize);
     return docs.map((doc): Mapped => mapDocument(doc, config.timeZone));
   };
-  return readStreams(client, perClinic('documents:patients', '/patients/Simple', 'PatNum', false, config), request, config.pageSize, map, signal);
+  return readStreams(client, perClinic('documents:patients', '/patients/Simple', 'PatNum', true, config), request, config.pageSize, map, signal);
 }
 
 /**
  * The read of one resource (§1.5): patients from `/patients/Simple`, providers and appointments
- * incremental by `DateTStamp` = the previous pass's `serverDateTime`; operatories (our
- * locations), coverages and documents read whole. Shared mappers make the records the same as
+ * incremental by `DateTStamp` = the previous pass's `serverDateTime`, documents for the patients
+ * that changed; operatories (our locations) and coverages read whole. Shared mappers make the records the same as
  * the `opendental-db` adapter's. `balances` is not offered.
  */
 export function readResource(client: OpenDentalApiClient, config: OpenDentalApiConfig, resource: ResourceType, request: ReadRequest, signal?: AbortSignal): AsyncGenerator<ReadBatch> | null {

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import {
-  AdapterContext, Checkpoint, ConnectionTestResult, ListDatabasesCapability, ProviderAdapter, ReadBatch, ReadRequest, ResourceReadability, ResourceType, VendorDescriptor,
+  AdapterContext, Checkpoint, ConnectionTestResult, ListDatabasesCapability, ProviderAdapter,
+  SourceCountCapability, ReadBatch, ReadRequest, ResourceReadability, ResourceType, VendorDescriptor,
 } from '../provider-adapter';
 import { ProviderException } from '../provider.exception';
 import { KeysetPosition, positionOf, streamKeyset } from './keyset-stream';
@@ -8,6 +9,7 @@ import { closeConnection, openConnection, query } from './mysql-connection';
 import { OPENDENTAL_DB_CONFIG_SCHEMA, OpenDentalDbConfig, withDefaults } from './opendental-db.config';
 import { probeTables } from './probe';
 import { pkOf, streamsFor } from './resource-readers';
+import { countLiveRows } from './source-counts';
 import { isValidTimeZone } from '../opendental-shared/values';
 
 /** Checkpoint of a resource: one keyset position per stream (for example `appointment`, `deletedobject`). */
@@ -22,6 +24,8 @@ const DESCRIPTOR: VendorDescriptor = {
     resources: ['providers', 'locations', 'patients', 'coverages', 'appointments', 'documents'],
     // Coverages are read whole each time: see resource-readers.ts.
     incremental: ['providers', 'locations', 'patients', 'appointments', 'documents'],
+    // A full pass reads every row its filters keep; rows deleted outright (patplan, document) are found that way.
+    reconcileDeletes: ['providers', 'locations', 'patients', 'coverages', 'appointments', 'documents'],
   },
   configSchema: OPENDENTAL_DB_CONFIG_SCHEMA,
   credentialFields: [{ name: 'password', label: 'Database password', required: true }],
@@ -86,6 +90,22 @@ export class OpenDentalDbAdapter implements ProviderAdapter {
 
   /** Lists databases on the server (the setup form's "select database" step), without system schemas. */
   readonly listDatabases: ListDatabasesCapability = { list: async (ctx) => this.databases(ctx) };
+
+  /**
+   * Counts what a full read would store: one `COUNT(*)` with the read's filters (source-counts.ts);
+   * patients, providers, locations and appointments (null for the hard-deleted coverages and documents).
+   */
+  readonly counts: SourceCountCapability = { countSource: async (ctx, resource) => this.count(ctx, resource) };
+
+  private async count(ctx: AdapterContext, resource: ResourceType): Promise<number | null> {
+    const { config, password } = this.settings(ctx);
+    const connection = await openConnection(config, password);
+    try {
+      return await countLiveRows(connection, resource, config);
+    } finally {
+      await closeConnection(connection);
+    }
+  }
 
   private async databases(ctx: AdapterContext): Promise<string[]> {
     const { config, password } = this.settings(ctx);

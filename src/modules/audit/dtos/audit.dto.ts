@@ -65,6 +65,17 @@ export class AuditChainBreakDto {
   reason: string;
 }
 
+export class AuditChainAnchorDto {
+  @ApiProperty({ description: 'The first chainSeq verified: the events before it were dropped whole with their partitions (AUDIT_RETENTION_DAYS).', example: 48211 })
+  chainSeq: number;
+
+  @ApiProperty({ description: 'The last partition dropped from this chain.', example: 'audit_events_p202001' })
+  droppedPartition: string;
+
+  @ApiProperty({ type: String, format: 'date-time' })
+  droppedAt: Date;
+}
+
 export class AuditVerificationDto {
   @ApiProperty({ description: 'True when every event verifies.' })
   ok: boolean;
@@ -74,4 +85,10 @@ export class AuditVerificationDto {
 
   @ApiPropertyOptional({ type: AuditChainBreakDto, nullable: true })
   firstBroken: AuditChainBreakDto | null;
+
+  @ApiPropertyOptional({
+    type: AuditChainAnchorDto, nullable: true,
+    description: 'Where the chain starts after retention dropped older months: the event at chainSeq must link to the stored hash of the last dropped one. Null while the chain is whole.',
+  })
+  anchor: AuditChainAnchorDto | null;
 }

@@ -2,6 +2,7 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
 import { IsBoolean, IsIn, IsInt, IsNotEmpty, IsObject, IsOptional, IsString, Matches, Max, MaxLength, Min, ValidateIf, ValidateNested } from 'class-validator';
 import { EXTERNAL_CREDENTIALS_PROVIDERS } from '../secrets/secrets-provider';
+import { CountMismatchStateDto, HEALTH_DESCRIPTION, HEALTH_STATUSES } from './health.dto';
 import { ResourceReadabilityDto } from './resource-readability.dto';
 
 const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
@@ -29,6 +30,12 @@ const FRESHNESS_SLA_DOC = {
   description: 'Freshness SLA in minutes (1-525600): when the last successful sync (or the creation, if never synced) is older, '
     + 'the enabled integration reports healthStatus `stale`.',
   example: 60, nullable: true, type: Number, minimum: 1, maximum: 525600,
+};
+
+const RECONCILE_INTERVAL_DOC = {
+  description: 'Hours (1-8760) between the full passes an incremental schedule makes to find records deleted at the source '
+    + '(resources the vendor reads incrementally, such as documents, keep no trace of a hard delete); null = 24. See docs/sync-jobs.md.',
+  example: 24, nullable: true, type: Number, minimum: 1, maximum: 8760,
 };
 
 export class IntegrationCreateDto {
@@ -84,6 +91,10 @@ export class IntegrationCreateDto {
   @ApiPropertyOptional({ ...FRESHNESS_SLA_DOC })
   @IsOptional() @ValidateIf((_, v) => v !== null) @IsInt() @Min(1) @Max(525600)
   freshnessSlaMinutes?: number | null;
+
+  @ApiPropertyOptional({ ...RECONCILE_INTERVAL_DOC })
+  @IsOptional() @ValidateIf((_, v) => v !== null) @IsInt() @Min(1) @Max(8760)
+  reconcileIntervalHours?: number | null;
 }
 
 export class IntegrationUpdateDto {
@@ -124,6 +135,10 @@ export class IntegrationUpdateDto {
   @ApiPropertyOptional({ ...FRESHNESS_SLA_DOC, description: `${FRESHNESS_SLA_DOC.description} null removes the SLA.` })
   @IsOptional() @ValidateIf((_, v) => v !== null) @IsInt() @Min(1) @Max(525600)
   freshnessSlaMinutes?: number | null;
+
+  @ApiPropertyOptional({ ...RECONCILE_INTERVAL_DOC, description: `${RECONCILE_INTERVAL_DOC.description} null restores the default.` })
+  @IsOptional() @ValidateIf((_, v) => v !== null) @IsInt() @Min(1) @Max(8760)
+  reconcileIntervalHours?: number | null;
 }
 
 export class IntegrationToggleDto {
@@ -148,7 +163,10 @@ export class IntegrationResponseDto {
   }) credentialsSecret: CredentialsSecretRefDto | null;
   @ApiPropertyOptional({ nullable: true, type: String }) syncSchedule: string | null;
   @ApiPropertyOptional({ nullable: true, type: Number, example: 60, description: 'Freshness SLA in minutes; null = none.' }) freshnessSlaMinutes: number | null;
-  @ApiProperty({ enum: ['unknown', 'healthy', 'unhealthy', 'stale'] }) healthStatus: string;
+  @ApiPropertyOptional({ nullable: true, type: Number, example: 24, description: 'Hours between the full passes that find hard deletes; null = 24.' }) reconcileIntervalHours: number | null;
+  @ApiProperty({ enum: HEALTH_STATUSES, description: HEALTH_DESCRIPTION }) healthStatus: string;
+  @ApiPropertyOptional({ type: CountMismatchStateDto, nullable: true, description: 'Set while healthStatus is degraded by a count reconciliation.' })
+  countMismatch: CountMismatchStateDto | null;
   @ApiPropertyOptional({ nullable: true, type: String, format: 'date-time' }) lastTestedAt: Date | null;
   @ApiPropertyOptional({ nullable: true, type: String }) lastError: string | null;
   @ApiPropertyOptional({ nullable: true, type: String, format: 'date-time' }) lastSyncedAt: Date | null;
@@ -175,7 +193,9 @@ export class IntegrationHealthDto {
   @ApiProperty() name: string;
   @ApiProperty() vendor: string;
   @ApiProperty() enabled: boolean;
-  @ApiProperty({ enum: ['unknown', 'healthy', 'unhealthy', 'stale'], description: '`stale`: enabled, and the last successful sync is older than freshnessSlaMinutes.' }) healthStatus: string;
+  @ApiProperty({ enum: HEALTH_STATUSES, description: HEALTH_DESCRIPTION }) healthStatus: string;
+  @ApiPropertyOptional({ type: CountMismatchStateDto, nullable: true, description: 'Set while healthStatus is degraded by a count reconciliation.' })
+  countMismatch: CountMismatchStateDto | null;
   @ApiPropertyOptional({ nullable: true, type: Number, example: 60 }) freshnessSlaMinutes: number | null;
   @ApiPropertyOptional({ nullable: true, type: String, format: 'date-time' }) lastTestedAt: Date | null;
   @ApiPropertyOptional({ nullable: true, type: String }) lastError: string | null;

@@ -3,6 +3,7 @@ import { Type } from 'class-transformer';
 import { IsInstant } from '../../../common/calendar';
 import { ArrayMaxSize, ArrayMinSize, IsArray, IsIn, IsInt, IsOptional, IsString, IsUUID, Max, MaxLength, Min } from 'class-validator';
 import { RESOURCE_ORDER, ResourceType } from '../../../providers/provider-adapter';
+import { SYNC_DIRECTIONS, SyncDirection } from '../sync-job.entity';
 
 const STATUSES = ['queued', 'running', 'succeeded', 'partially_succeeded', 'failed', 'cancelled'];
 
@@ -22,6 +23,14 @@ export class SyncJobCreateDto {
   @ApiPropertyOptional({ description: 'Cap on source rows per resource for this run; the next run continues where it stopped.', minimum: 1, maximum: 10000000 })
   @IsOptional() @IsInt() @Min(1) @Max(10_000_000)
   limit?: number;
+
+  @ApiPropertyOptional({
+    enum: SYNC_DIRECTIONS, default: 'inbound',
+    description: 'inbound: read the vendor; outbound: write local edits back to it (where its adapter updates patients); bidirectional: read, then write back.',
+  })
+  @IsOptional()
+  @IsIn(SYNC_DIRECTIONS as unknown as string[])
+  direction?: SyncDirection;
 }
 
 export class SyncJobQueryDto {
@@ -51,6 +60,18 @@ export class ResourceProgressDto {
   @ApiProperty({ description: 'Marked deleted in our store.' }) deleted: number;
   @ApiProperty() failed: number;
   @ApiPropertyOptional({ description: 'Live records stored for this resource after the run (count reconciliation).' }) stored?: number;
+  @ApiPropertyOptional({
+    enum: ['full', 'incremental', 'reconciliation'], example: 'incremental',
+    description: 'full = read from the start; incremental = from the checkpoint; reconciliation = the periodic full pass an incremental job makes to find hard deletes (reconcileIntervalHours).',
+  }) pass?: string;
+  @ApiPropertyOptional({ description: 'Records a complete full pass no longer saw at the source, marked deleted (included in deleted).' }) reconciledDeletes?: number;
+
+  @ApiPropertyOptional({
+    description: 'Full jobs, where the vendor can count cheaply (OpenDental database: one COUNT(*) with the read\'s filters): '
+      + 'the live records the source holds, counted before the read. Differs from stored: see countMismatches.',
+    example: 4950,
+  })
+  sourceCount?: number;
   @ApiProperty({ description: 'This resource is finished in this job.' }) done: boolean;
 
   @ApiPropertyOptional({
@@ -74,16 +95,40 @@ export class ResourceProgressDto {
   errorMessage?: string;
 }
 
+export class CountMismatchDto {
+  @ApiProperty({ example: 'patients' }) resource: string;
+  @ApiProperty({ description: 'Live records the source counted (progress[resource].sourceCount).', example: 4950 }) sourceCount: number;
+  @ApiProperty({ description: 'Live records stored after the job (progress[resource].stored).', example: 4949 }) stored: number;
+}
+
+/** The outbound part of a job: local edits written back to the vendor (docs/conflicts.md). */
+export class OutboundProgressDto {
+  @ApiProperty({ description: 'Records with local edits looked at.' }) records: number;
+  @ApiProperty({ description: 'Written and read back: the vendor holds the values, the local edits are dropped.' }) written: number;
+  @ApiProperty({ description: 'Refused by the vendor or read back with another value: the local edits stay.' }) refused: number;
+  @ApiProperty({ description: 'Nothing to push: only fields with an open conflict, or none the vendor takes.' }) skipped: number;
+  @ApiProperty() done: boolean;
+}
+
 export class SyncJobResponseDto {
   @ApiProperty({ format: 'uuid' }) id: string;
   @ApiProperty({ format: 'uuid' }) integrationId: string;
   @ApiProperty({ enum: ['full', 'incremental'] }) mode: string;
+  @ApiProperty({ enum: SYNC_DIRECTIONS }) direction: string;
+  @ApiPropertyOptional({ type: OutboundProgressDto, nullable: true, description: 'Counts of the outbound push; null for an inbound job.' }) outbound: OutboundProgressDto | null;
   @ApiProperty({ enum: ['api', 'retry', 'schedule', 'webhook'] }) trigger: string;
   @ApiProperty({ type: [String] }) resources: string[];
   @ApiPropertyOptional({ nullable: true, type: Number }) limit: number | null;
   @ApiProperty({ enum: STATUSES, description: 'partially_succeeded: some records failed, or some resources could not be read (see progress[resource].outcome).' }) status: string;
   @ApiProperty({ type: 'object', additionalProperties: { $ref: '#/components/schemas/ResourceProgressDto' }, example: { patients: { fetched: 5000, added: 4950, updated: 0, unchanged: 0, skipped: 50, deleted: 0, failed: 0, done: true } } })
   progress: Record<string, ResourceProgressDto>;
+  @ApiProperty({
+    type: CountMismatchDto, isArray: true,
+    description: 'Count reconciliation warning: resources of a full job whose source count and stored live records differ '
+      + '(empty when they agree, or nothing was counted). A non-empty list sets the integration\'s healthStatus to degraded '
+      + 'until a full sync agrees.',
+  })
+  countMismatches: CountMismatchDto[];
   @ApiProperty() attempts: number;
   @ApiPropertyOptional({ nullable: true, type: String }) errorCode: string | null;
   @ApiPropertyOptional({ nullable: true, type: String }) errorMessage: string | null;
