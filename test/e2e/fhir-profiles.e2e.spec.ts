@@ -6,7 +6,7 @@ const FHIR_VENDORS = ['fhir-r4', 'epic', 'oracle-health', 'athenahealth', 'eclin
 const DAY = 86_400_000;
 
 /**
- * The EHR profiles through the public API: the catalog lists all seven beside `fhir-r4`, read-only,
+ * The EHR profiles through the public API: the catalog lists all seven beside `fhir-r4` (write-back at Epic and Oracle Health only),
  * and an Oracle Health integration on the app's own FHIR sandbox syncs through the engine: patients
  * by search, coverages per stored patient, appointments in a rolling window across the stored
  * locations; a coverage deleted at the EHR is tombstoned by reconciliation on the next run.
@@ -42,7 +42,9 @@ describe('FHIR EHR profiles: catalog and an Oracle Health sync through the engin
   it('lists the seven EHRs beside fhir-r4, read-only, with what each cannot read', async () => {
     const vendors = (await get('/api/v1/vendors?category=ehr').expect(200)).body as Array<{ id: string; description: string; capabilities: Record<string, unknown> }>;
     expect(vendors.map((v) => v.id)).toEqual(expect.arrayContaining(FHIR_VENDORS));
-    for (const v of vendors.filter((x) => FHIR_VENDORS.includes(x.id))) expect(v.capabilities).toMatchObject({ writeBack: false, webhooks: false });
+    for (const v of vendors.filter((x) => FHIR_VENDORS.includes(x.id))) {
+      expect(v.capabilities).toMatchObject({ writeBack: ['epic', 'oracle-health'].includes(v.id), webhooks: false });
+    }
     expect(vendors.find((v) => v.id === 'eclinicalworks')!.description).toContain('no Appointment');
     expect(vendors.find((v) => v.id === 'athenahealth')!.capabilities.resources).toEqual(['patients', 'coverages', 'documents']); // patients by Group export
   });

@@ -20,6 +20,9 @@ export async function startFhirSandbox(options: FhirSandboxOptions = {}): Promis
   class FhirHostModule {}
   const app = await NestFactory.create(FhirHostModule, { logger: false });
   await app.listen(0, '127.0.0.1');
+  // Longer than a slow step between two requests of a spec on a busy machine: Node's 5 s default
+  // closes an idle keep-alive socket just as fetch reuses it (ECONNRESET).
+  (app.getHttpServer() as { keepAliveTimeout: number }).keepAliveTimeout = 60_000;
   const { port } = app.getHttpServer().address() as { port: number };
   return { app, sandbox: app.get(FhirSandbox), root: `http://127.0.0.1:${port}${FHIR_SANDBOX_PREFIX}`, close: () => app.close() };
 }

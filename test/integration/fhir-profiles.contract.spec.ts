@@ -99,8 +99,9 @@ describe.each(PROFILES.map((p) => [p.id, p] as const))('FHIR profile contract: %
 
   it('describes itself from the profile and connects (token URL discovered, RS384 assertion)', async () => {
     expect(adapter.descriptor).toMatchObject({ id: vendor, category: 'ehr', capabilities: { resources: readable } });
-    expect((adapter as ProviderAdapter).writeBack).toBeUndefined();
-    expect(adapter.descriptor.description).toContain('Read-only');
+    // Read-only unless the profile lists write-back the hub performs (fhir-write-back.spec.ts).
+    expect((adapter as ProviderAdapter).writeBack?.actions ?? []).toEqual(profile.writeBack ?? []);
+    expect(adapter.descriptor.description).toContain(profile.writeBack?.length ? 'Write-back:' : 'Read-only');
     expect(await adapter.testConnection(ctx)).toMatchObject({ ok: true, details: { fhirVersion: '4.0.1' } });
     for (const resource of RESOURCE_ORDER.filter((r) => !readable.includes(r))) {
       await expect(readToEnd(adapter, ctx, { resource, checkpoint: null, batchSize: 10 })).rejects.toMatchObject({ code: ProviderExceptionCode.UNSUPPORTED, temporary: false });

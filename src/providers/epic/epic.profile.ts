@@ -34,6 +34,7 @@ export const EPIC_PROFILE: FhirVendorProfile = {
   },
   appointmentStatusMap: {},
   writeBackAtVendor: ['create_patient'],
+  writeBack: ['create_patient'],
   callsPerMinute: null,
   defaultScope: systemScopes(['Patient', 'Practitioner', 'Location', 'Appointment', 'Coverage', 'DocumentReference', 'Group']),
 };

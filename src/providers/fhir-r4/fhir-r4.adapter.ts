@@ -3,11 +3,11 @@ import type IORedis from 'ioredis';
 import { APP_ENV } from '../../config/config.module';
 import type { AppEnv } from '../../config/env';
 import { REDIS } from '../../queue/queue.module';
-import { FhirAdapterOptions, FhirProfileAdapter } from '../fhir/profile-adapter';
+import { FHIR_ADAPTER_OPTIONS, FhirAdapterOptions, FhirProfileAdapter } from '../fhir/profile-adapter';
 import { FHIR_R4_PROFILE } from './fhir-r4.profile';
 
-/** Injection token of {@link FhirAdapterOptions} (optional), shared by every FHIR vendor's adapter. */
-export const FHIR_R4_ADAPTER_OPTIONS = Symbol('FHIR_R4_ADAPTER_OPTIONS');
+/** The FHIR adapters' options token (kept under its first name). */
+export const FHIR_R4_ADAPTER_OPTIONS = FHIR_ADAPTER_OPTIONS;
 
 /** Process-level settings of the FHIR adapters. */
 export type FhirR4AdapterOptions = FhirAdapterOptions;

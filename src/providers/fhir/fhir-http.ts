@@ -35,6 +35,17 @@ export interface FhirResponse<T> {
   serverTime: number | null;
 }
 
+/** Methods the client sends (POST and PATCH for write-back, DELETE for Bulk cleanup). */
+export type FhirMethod = 'GET' | 'DELETE' | 'POST' | 'PATCH';
+
+/** Options of {@link FhirHttp.exchange}: extra headers, a JSON body, a stream answer, no bearer. */
+export interface ExchangeOptions {
+  headers?: Record<string, string>;
+  body?: unknown;
+  stream?: boolean;
+  bearer?: boolean;
+}
+
 /** An exchange's answer: status, lower-cased headers, JSON body (or a stream when asked), the server's `Date`. */
 export interface FhirExchange {
   status: number;
@@ -102,7 +113,9 @@ export class FhirHttp {
    * with their headers; 4xx/5xx become ProviderExceptions as for {@link get}.
    * @throws ProviderException; RequestAborted when the signal fires.
    */
-  async exchange(method: 'GET' | 'DELETE', pathOrUrl: string, options: { headers?: Record<string, string>; stream?: boolean; bearer?: boolean } = {}): Promise<FhirExchange> {
+  async exchange(method: FhirMethod, pathOrUrl: string, options: ExchangeOptions = {}): Promise<FhirExchange> {
+    // A create is not idempotent (Oracle Health: search before retrying): POST is sent once; PATCH carries If-Match.
+    const maxAttempts = method === 'POST' ? 1 : this.settings.maxAttempts;
     const url = this.resolve(pathOrUrl);
     const what = this.label(method, url);
     const authorised = options.bearer !== false && this.bearer !== null && new URL(url).origin === this.origin;
@@ -124,13 +137,13 @@ export class FhirHttp {
         const timedOut = networkCode === 'ECONNABORTED' || networkCode === 'ETIMEDOUT';
         const error = new ProviderException(ProviderExceptionCode.CONNECTION_FAILED,
           timedOut ? `FHIR server did not answer ${what} in time` : `Could not reach the FHIR server for ${what} (${NOT_SENT_CODES.has(networkCode) ? networkCode : 'network error'})`, { temporary: true });
-        if (attempt >= this.settings.maxAttempts) throw error;
+        if (attempt >= maxAttempts) throw error;
         await abortableSleep(backoffMs(attempt, this.retry()), this.settings.signal);
         continue;
       }
       const retryAfterMs = response.status === 429 || response.status === 503 ? parseRetryAfter(response.headers['retry-after']) : undefined;
       const error = fhirError(what, response.status, response.data, retryAfterMs);
-      if (!error.temporary || attempt >= this.settings.maxAttempts) throw error;
+      if (!error.temporary || attempt >= maxAttempts) throw error;
       if (retryAfterMs !== undefined && retryAfterMs > this.settings.maxRetryWaitMs) throw error;
       await abortableSleep(backoffMs(attempt, this.retry(), retryAfterMs), this.settings.signal);
     }
@@ -140,11 +153,11 @@ export class FhirHttp {
     return { maxAttempts: this.settings.maxAttempts, baseDelayMs: this.settings.retryBaseDelayMs, maxDelayMs: this.settings.retryMaxDelayMs };
   }
 
-  private async send(method: 'GET' | 'DELETE', url: string, token: string | null, options: { headers?: Record<string, string>; stream?: boolean }): Promise<{ response: AxiosResponse | null; networkCode: string }> {
+  private async send(method: FhirMethod, url: string, token: string | null, options: ExchangeOptions): Promise<{ response: AxiosResponse | null; networkCode: string }> {
     const { timeoutMs, signal } = this.settings;
     try {
       const response = await http.request({
-        method, url, timeout: timeoutMs, signal, responseType: options.stream ? 'stream' : 'json',
+        method, url, timeout: timeoutMs, signal, responseType: options.stream ? 'stream' : 'json', data: options.body,
         headers: { Accept: FHIR_JSON, ...options.headers, ...(token ? { Authorization: `Bearer ${token}` } : {}) },
       });
       return { response, networkCode: '' };

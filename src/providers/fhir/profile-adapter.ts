@@ -5,7 +5,7 @@ import type { AppEnv } from '../../config/env';
 import { RequestAborted } from '../common/retry';
 import { SharedThrottle } from '../common/shared-throttle';
 import {
-  AdapterContext, CanonicalRecord, ConnectionTestResult, ProviderAdapter, ReadBatch, ReadRequest, ResourceType, VendorDescriptor,
+  AdapterContext, CanonicalRecord, ConnectionTestResult, ProviderAdapter, ReadBatch, ReadRequest, ResourceType, VendorDescriptor, WriteBackCapability,
 } from '../provider-adapter';
 import { ProviderException, ProviderExceptionCode } from '../provider.exception';
 import { BulkSpec, readBulk } from './bulk-reader';
@@ -19,6 +19,10 @@ import { FhirVendorProfile, fillTemplate, readableResources, ReadStrategy } from
 import { checkConfig, connectionOf, FhirConfig, fhirConfigSchema, withDefaults } from './profile-config';
 import { readSearch } from './search-reader';
 import { FhirTokenCache } from './token-cache';
+import { FhirWriteBack } from './write-back';
+
+/** Injection token of {@link FhirAdapterOptions} (optional), shared by every FHIR vendor's adapter. */
+export const FHIR_ADAPTER_OPTIONS = Symbol('FHIR_ADAPTER_OPTIONS');
 
 /** Process-level settings (not per integration). Times in ms. */
 export interface FhirAdapterOptions {
@@ -63,7 +67,8 @@ function notes(profile: FhirVendorProfile): string {
   const limits = (Object.entries(profile.reads) as Array<[ResourceType, ReadStrategy]>)
     .filter(([, s]) => s.kind === 'bulk-group' || s.kind === 'unsupported')
     .map(([r, s]) => `${r}: ${(s as { reason: string }).reason}`);
-  return [...limits, 'Read-only in the hub: no write-back through this adapter.'].join(' ');
+  const writes = profile.writeBack?.length ? `Write-back: ${profile.writeBack.join(', ')}.` : 'Read-only in the hub: no write-back through this adapter.';
+  return [...limits, writes].join(' ');
 }
 
 /** The catalog entry of a profile: readable resources, incremental ones, config schema, credentials. */
@@ -96,6 +101,8 @@ export class FhirProfileAdapter implements ProviderAdapter {
   readonly descriptor: VendorDescriptor;
   /** The hub can generate the client's key pair and serve its JWKS (private_key_jwt). */
   readonly clientKeys = FHIR_CLIENT_KEYS;
+  /** Present when the profile lists write-back the hub performs (Oracle Health, Epic). */
+  readonly writeBack?: WriteBackCapability;
   protected readonly options: FhirAdapterOptions;
   private readonly tokens: FhirTokenCache;
   private readonly throttle: SharedThrottle;
@@ -105,6 +112,13 @@ export class FhirProfileAdapter implements ProviderAdapter {
     this.options = { ...DEFAULT_FHIR_ADAPTER_OPTIONS, ...options };
     this.tokens = new FhirTokenCache(redis, new Cipher(deriveKey(env.encryptionKey, 'fhir-access-token')), this.options.tokenKeyPrefix);
     this.throttle = new SharedThrottle(redis, this.options.rateKeyPrefix);
+    if (profile.writeBack?.length) {
+      this.writeBack = new FhirWriteBack(profile.writeBack, {
+        client: (ctx) => this.client(ctx, withDefaults(profile, ctx.config)),
+        mapPatient: (r) => toAdapterRecord(mapFhirPatient(r)),
+        mapAppointment: (r) => toAdapterRecord(mapFhirAppointment(r)),
+      });
+    }
   }
 
   /** fhirBaseUrl and tokenUrl readable and not link-local/metadata hosts; clientId present. */

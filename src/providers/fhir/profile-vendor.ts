@@ -3,10 +3,9 @@ import type IORedis from 'ioredis';
 import { APP_ENV } from '../../config/config.module';
 import type { AppEnv } from '../../config/env';
 import { REDIS } from '../../queue/queue.module';
-import { FHIR_R4_ADAPTER_OPTIONS } from '../fhir-r4/fhir-r4.adapter';
 import type { ProviderAdapter } from '../provider-adapter';
 import type { FhirVendorProfile } from './profile';
-import { FhirAdapterOptions, FhirProfileAdapter } from './profile-adapter';
+import { FHIR_ADAPTER_OPTIONS, FhirAdapterOptions, FhirProfileAdapter } from './profile-adapter';
 
 /** A FHIR vendor's Nest module (exporting only its adapter) and adapter class. */
 export interface FhirVendorRegistration {
@@ -26,7 +25,7 @@ function pascal(id: string): string {
 export function fhirProfileVendor(profile: FhirVendorProfile): FhirVendorRegistration {
   @Injectable()
   class ProfileAdapter extends FhirProfileAdapter {
-    constructor(@Inject(REDIS) redis: IORedis, @Inject(APP_ENV) env: Pick<AppEnv, 'encryptionKey'>, @Optional() @Inject(FHIR_R4_ADAPTER_OPTIONS) options?: Partial<FhirAdapterOptions>) {
+    constructor(@Inject(REDIS) redis: IORedis, @Inject(APP_ENV) env: Pick<AppEnv, 'encryptionKey'>, @Optional() @Inject(FHIR_ADAPTER_OPTIONS) options?: Partial<FhirAdapterOptions>) {
       super(profile, redis, env, options);
     }
   }

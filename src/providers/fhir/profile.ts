@@ -71,6 +71,8 @@ export interface FhirVendorProfile {
   appointmentStatusMap: Record<string, string>;
   /** Write-back the vendor's FHIR API allows (FHIR-R4.md §5), whether or not the hub performs it yet. */
   writeBackAtVendor: readonly ActionType[];
+  /** Write-back the hub performs through this profile (write-back.ts); absent or empty: read-only. */
+  writeBack?: readonly ActionType[];
   /** Calls per minute per base URL the vendor allows (eClinicalWorks 250), null when unpublished. */
   callsPerMinute: number | null;
   /** Default SMART system scopes (space-separated). */

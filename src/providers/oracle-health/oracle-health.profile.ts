@@ -12,10 +12,12 @@ import { FhirVendorProfile, systemScopes } from '../fhir/profile';
 export const ORACLE_HEALTH_PROFILE: FhirVendorProfile = {
   id: 'oracle-health',
   name: 'Oracle Health (Cerner Millennium, FHIR R4)',
-  description: 'Oracle Health Millennium tenants through their FHIR R4 base (private_key_jwt RS384/ES384 or client_secret_basic).',
+  description: 'Oracle Health Millennium tenants through their FHIR R4 base (private_key_jwt RS384/ES384 or client_secret_basic); books from Slots, cancels and confirms with JSON Patch and If-Match.',
   sources: [
     'https://docs.oracle.com/en/industries/health/millennium-platform-apis/mfrap/op-appointment-get.html',
     'https://docs.oracle.com/en/industries/health/millennium-platform-apis/mfrap/api-appointment.html',
+    'https://docs.oracle.com/en/industries/health/millennium-platform-apis/mfrap/op-appointment-post.html',
+    'https://docs.oracle.com/en/industries/health/millennium-platform-apis/mfrap/op-appointment-id-patch.html',
     'https://docs.oracle.com/en/industries/health/millennium-platform-apis/mfbda/group_export.html',
     'https://github.com/cerner/fhir.cerner.com/pull/899',
   ],
@@ -36,6 +38,7 @@ export const ORACLE_HEALTH_PROFILE: FhirVendorProfile = {
   },
   appointmentStatusMap: {},
   writeBackAtVendor: ['create_patient', 'create_appointment', 'cancel_appointment', 'confirm_appointment'],
+  writeBack: ['create_patient', 'create_appointment', 'cancel_appointment', 'confirm_appointment'],
   callsPerMinute: null,
-  defaultScope: systemScopes(['Patient', 'Practitioner', 'Location', 'Appointment', 'Coverage', 'DocumentReference']),
+  defaultScope: `${systemScopes(['Patient', 'Practitioner', 'Location', 'Appointment', 'Coverage', 'DocumentReference', 'Slot'])} system/Patient.write system/Appointment.write`,
 };

@@ -1,5 +1,6 @@
 import { DynamicModule, Module, ModuleMetadata, Provider } from '@nestjs/common';
 import { FhirBulkController } from './fhir-bulk.controller';
+import { FhirWritesController } from './fhir-writes.controller';
 import { FhirSandboxController } from './fhir.controller';
 import { FhirSandbox } from './fhir-sandbox.service';
 import { FHIR_SANDBOX_OPTIONS, FhirSandboxOptions } from './sandbox-options';
@@ -22,6 +23,6 @@ export class FhirSandboxModule {
   }
 
   private static build(optionsProvider: Provider): DynamicModule {
-    return { module: FhirSandboxModule, controllers: [FhirSandboxController, FhirBulkController], providers: [optionsProvider, FhirSandbox], exports: [FhirSandbox] };
+    return { module: FhirSandboxModule, controllers: [FhirSandboxController, FhirBulkController, FhirWritesController], providers: [optionsProvider, FhirSandbox], exports: [FhirSandbox] };
   }
 }

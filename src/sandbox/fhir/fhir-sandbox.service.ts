@@ -20,6 +20,8 @@ export interface FhirTenant {
   deletions: Array<{ type: SandboxResourceType; id: string; at: number }>;
   /** Bulk Data export jobs by id. */
   exports: Map<string, BulkJob>;
+  /** Slots (profiles that book appointments; writes.ts). */
+  slots: Map<string, FhirResource>;
 }
 
 /**
@@ -54,7 +56,7 @@ export class FhirSandbox {
     if (!found) {
       const data = generateTenant({ seed: this.options.seed ?? 4242, tenantKey: key, patients: this.options.patients ?? 120, now: Date.now() });
       if (profile.patientIdTemplate) renamePatients(data, (n) => profile.patientIdTemplate!.replace('{tenant}', tenant).replace('{n}', n));
-      found = { key, profile, data, faults: { ...NO_FAULTS }, log: [], deletions: [], exports: new Map() };
+      found = { key, profile, data, faults: { ...NO_FAULTS }, log: [], deletions: [], exports: new Map(), slots: new Map() };
       this.tenants.set(key, found);
     }
     return found;

@@ -8,6 +8,7 @@ import { FhirSandbox, FhirTenant } from './fhir-sandbox.service';
 import { SandboxResourceType } from './profiles';
 import { FHIR_SANDBOX_PREFIX } from './sandbox-options';
 import { kickOff } from './bulk-kickoff';
+import { searchSlots } from './writes';
 import { guardRequest, openTenant } from './tenant-http';
 import { SearchQuery, searchPage } from './search';
 
@@ -76,6 +77,10 @@ export class FhirSandboxController {
   search(@Param('vendor') vendor: string, @Param('tenant') tenant: string, @Param('type') type: string, @Query() query: SearchQuery, @Req() req: Request, @Res() res: Response): void {
     const { t, base } = this.open(vendor, tenant, req, res);
     if (type === '$export') return kickOff(this.sandbox, t, 'system', req, res);
+    if (type === 'Slot' && t.profile.writes?.appointment) {
+      this.guard(t, req);
+      return this.send(res, searchSlots(t, query, base));
+    }
     const store = this.store(t, type);
     this.guard(t, req);
     if (query[t.profile.pageParam] && t.faults.expiredCursor > 0) {
@@ -95,6 +100,7 @@ export class FhirSandboxController {
     this.guard(t, req);
     const resource = store.get(id);
     if (!resource) throw new FhirSandboxError(404, 'not-found', `${type}/${id.slice(0, 64)} not found`);
+    res.setHeader('ETag', `W/"${resource.meta?.versionId ?? '1'}"`);
     this.send(res, resource);
   }
 

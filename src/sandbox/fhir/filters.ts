@@ -16,7 +16,7 @@ export function dateFilters(name: string, values: string[]): Array<(ms: number) 
 
 /** Search parameters (besides `_lastUpdated`, paging and tenancy) each type understands. */
 const TYPE_PARAMS: Record<SandboxResourceType, readonly string[]> = {
-  Patient: ['_id', 'identifier'], Practitioner: ['_id', 'identifier'], Location: ['_id'],
+  Patient: ['_id', 'identifier', 'family', 'given', 'birthdate'], Practitioner: ['_id', 'identifier'], Location: ['_id'],
   Appointment: ['_id', 'patient', 'date', 'location', 'practitioner'], Coverage: ['_id', 'patient'], DocumentReference: ['_id', 'patient'],
 };
 
@@ -77,6 +77,12 @@ export function queryFilters(q: Record<string, string[]>, type: SandboxResourceT
     const wanted = refIds(q[name], target);
     filters.push((r) => actors(r).some((a) => wanted.has(a)));
   }
+  for (const [name, pick] of [['family', (n: { family?: string }) => [n.family]], ['given', (n: { given?: string[] }) => n.given ?? []]] as const) {
+    if (!q[name]) continue;
+    const wanted = q[name].map((v) => v.toLowerCase());
+    filters.push((r) => ((r.name as Array<{ family?: string; given?: string[] }> | undefined) ?? []).some((n) => (pick as (x: typeof n) => Array<string | undefined>)(n).some((v) => !!v && wanted.some((w) => v.toLowerCase().startsWith(w)))));
+  }
+  if (q.birthdate) filters.push((r) => q.birthdate!.includes(String(r.birthDate)));
   if (q.identifier) {
     const wanted = new Set(q.identifier);
     filters.push((r) => ((r.identifier as Array<{ system?: string; value?: string }> | undefined) ?? []).some((i) => wanted.has(i.value ?? '') || wanted.has(`${i.system}|${i.value}`)));

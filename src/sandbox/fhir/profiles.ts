@@ -30,6 +30,8 @@ export interface FhirSandboxProfile {
   tenancyParam?: { name: string; template: string };
   /** How an expired search cursor is answered (fault `expiredCursor`): Epic 400 with detail code 4113, else 410 Gone as HAPI does. */
   expiredCursor?: { status: number; issue: string; detailCode?: string; text: string };
+  /** Writes the vendor's FHIR API takes (FHIR-R4.md §5): Patient create; Appointment create with a Slot and status PATCH with If-Match, Slot search. */
+  writes?: { patient: boolean; appointment: boolean };
   /** Bulk Data export levels offered (`system` `$export`, `group` `Group/{id}/$export`, `patient` `Patient/$export`). */
   bulk: readonly ('system' | 'group' | 'patient')[];
   /** Patient logical ids (`{tenant}`, `{n}` = the generated number), e.g. athenahealth `a-{tenant}.E-{n}`. */
@@ -55,12 +57,14 @@ export const FHIR_SANDBOX_PROFILES: Record<string, FhirSandboxProfile> = {
     lastUpdated: [], authMethods: ['private_key_jwt', 'client_secret_basic', 'client_secret_post'], types: ALL,
     required: { Patient: [['_id'], ['identifier']], Appointment: [['patient']], Coverage: [['patient']], DocumentReference: [['patient']] }, bulk: ['group'],
     expiredCursor: { status: 400, issue: 'processing', detailCode: '4113', text: 'Session ID for cached search results has expired.' },
+    writes: { patient: true, appointment: false },
   },
   // Oracle Health: no _lastUpdated on Patient/Appointment/Location/Coverage; Appointment needs date with patient, practitioner or location.
   'oracle-health': {
     id: 'oracle-health', software: 'Oracle Health Millennium (sandbox simulation)', countParam: '_count', defaultCount: 50, maxCount: 100, pageParam: 'pageContext',
     lastUpdated: ['DocumentReference'], authMethods: KEY_OR_SECRET, types: ALL,
     required: { Appointment: [['date', 'patient'], ['date', 'location'], ['date', 'practitioner']], Coverage: [['patient']], DocumentReference: [['patient']] }, bulk: ['group', 'patient'],
+    writes: { patient: true, appointment: true },
   },
   // athenahealth: ah-practice on every search; ah-search-parameter-metadata combos; _count + cursor.
   athenahealth: {

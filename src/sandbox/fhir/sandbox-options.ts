@@ -29,6 +29,7 @@ export interface FhirSandboxOptions {
  * - `serviceUnavailable`: the next n requests answer 503 with an OperationOutcome `transient` issue;
  * - `expiredCursor`: the next n requests following a next link answer as the profile's expired cursor (Epic 4113, else 410);
  * - `internalHost`: next links and fullUrls carry this origin instead of the request's (a HAPI server behind a proxy);
+ * - `loseWriteAnswers`: the next n creates are performed but their answer is lost (the connection drops), as after a timeout;
  * - `bulkRetryAfter`: seconds a Bulk status poll in progress asks to wait (`Retry-After`; Cerner and eCW answer hours);
  * - `bulkRedirect`: export file URLs answer 307 to a storage URL that refuses an `Authorization` header (cerner/fhir.cerner.com#899).
  */
@@ -42,6 +43,7 @@ export interface FhirFaults {
   bulkRedirect: boolean;
   expiredCursor: number;
   internalHost: string | null;
+  loseWriteAnswers: number;
 }
 
-export const NO_FAULTS: FhirFaults = { throttle: 0, retryAfter: 1, duplicateAcrossPages: false, outcomeEntries: false, serviceUnavailable: 0, bulkRetryAfter: 1, bulkRedirect: false, expiredCursor: 0, internalHost: null };
+export const NO_FAULTS: FhirFaults = { throttle: 0, retryAfter: 1, duplicateAcrossPages: false, outcomeEntries: false, serviceUnavailable: 0, bulkRetryAfter: 1, bulkRedirect: false, expiredCursor: 0, internalHost: null, loseWriteAnswers: 0 };
