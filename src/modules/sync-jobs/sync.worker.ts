@@ -53,7 +53,7 @@ export class SyncWorker implements OnModuleInit {
   onModuleInit(): void {
     // A killed worker's job is taken over after one lock period (at-least-once: the runner resumes from its checkpoint).
     this.processors.configure(QueueName.SYNC_JOBS, {
-      concurrency: 2, lockDuration: this.env.syncLockDurationMs, stalledInterval: this.env.syncLockDurationMs, maxStalledCount: 3,
+      concurrency: this.env.syncConcurrency, lockDuration: this.env.syncLockDurationMs, stalledInterval: this.env.syncLockDurationMs, maxStalledCount: 3,
     });
     this.processors.register<SyncJobData>(JobName.RUN_SYNC, (job, token) => this.process(job, token));
     // Before the workers close: the running batch commits and the job goes back to the queue.
