@@ -1,7 +1,7 @@
 import { Queue } from 'bullmq';
 import { Client } from 'pg';
-import { syncBullJobId } from '../../src/queue/queue.constants';
-import { SYNC_QUEUE } from '../../src/queue/queue.module';
+import { HEALTH_CHECK_SCHEDULER_ID, syncBullJobId } from '../../src/queue/queue.constants';
+import { SCHEDULES_QUEUE, SYNC_QUEUE } from '../../src/queue/queue.module';
 import { OpenDentalApiSandbox, SANDBOX_API_PREFIX, SANDBOX_DEVELOPER_KEY } from '../../src/sandbox/opendental-api';
 import { bootAppWith, createOrg, TestApp, waitForJob } from '../helpers/app';
 import { buildOffice } from '../helpers/opendental-api';
@@ -105,7 +105,7 @@ describe('Redis losing its state while a sync job runs', () => {
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
     const sandbox = api.app.get(OpenDentalApiSandbox);
     await sandbox.registerCustomer({ customerKey: CUSTOMER, database: RUNNING_DB, mode: 'local', minIntervalMs: 0 });
-    sandbox.injectFaults(CUSTOMER, { delayMs: 400, count: 8, pathIncludes: '/patients' });
+    sandbox.injectFaults(CUSTOMER, { delayMs: 600, count: 10, pathIncludes: '/patients' }); // every page: about 6 s in all
     const worker = await bootAppWith({ APP_ROLE: 'worker', REDIS_URL: redis.url, SYNC_BATCH_SIZE: '20' });
     apps.push(worker);
 
@@ -140,6 +140,8 @@ describe('Redis losing its state while a sync job runs', () => {
       if (state !== 'completed') await sleep(100);
     }
     expect(state).toBe('completed');
+    // The schedulers were in the lost Redis too: the worker wrote them back (the health check would otherwise never run again).
+    expect(await worker.app.get<Queue>(SCHEDULES_QUEUE).getJobScheduler(HEALTH_CHECK_SCHEDULER_ID)).toBeTruthy();
 
     const db = new Client({ connectionString: process.env.DATABASE_URL });
     await db.connect();

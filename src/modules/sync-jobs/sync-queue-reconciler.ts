@@ -9,6 +9,7 @@ import { SyncJobData, syncBullJobId } from '../../queue/queue.constants';
 import { REDIS, SYNC_QUEUE } from '../../queue/queue.module';
 import { SyncJob } from './sync-job.entity';
 import { SyncJobsService } from './sync-jobs.service';
+import { SyncScheduleService } from './sync-schedule.service';
 
 /** How often a worker node compares Postgres with BullMQ. */
 export const RECONCILE_INTERVAL_MS = 60_000;
@@ -23,7 +24,8 @@ const BATCH = 500;
  * only the delivery. On start, every minute, and right after the node's Redis connection comes
  * back from a disconnect, on worker nodes, each such job whose BullMQ job no longer exists is
  * enqueued again under its deterministic job id (so two nodes reconciling at once add it once,
- * and a job already back in the queue is left alone).
+ * and a job already back in the queue is left alone). After a reconnect it first writes the
+ * schedulers back (SyncScheduleService.restore).
  *
  * A `running` job is enqueued again at once, even while its first worker may still be running it
  * (its BullMQ lock vanished with Redis's state, so BullMQ cannot tell): the job's lease in
@@ -36,6 +38,8 @@ export class SyncQueueReconciler implements OnApplicationBootstrap, OnApplicatio
   private readonly logger = new Logger(SyncQueueReconciler.name);
   private timer?: NodeJS.Timeout;
   private running: Promise<unknown> | null = null;
+  /** Set when Redis came back from a disconnect: the next pass writes the schedulers back first. */
+  private restorePending = false;
 
   constructor(
     @Inject(APP_ENV) private readonly env: AppEnv,
@@ -43,14 +47,21 @@ export class SyncQueueReconciler implements OnApplicationBootstrap, OnApplicatio
     @Inject(SYNC_QUEUE) private readonly queue: Queue<SyncJobData>,
     @Inject(REDIS) private readonly redis: IORedis,
     private readonly syncJobs: SyncJobsService,
+    private readonly schedules: SyncScheduleService,
   ) {}
 
   onApplicationBootstrap(): void {
     if (this.env.appRole === 'api') return;
     const tick = () => {
       if (this.running) return;
-      this.running = this.reconcile()
-        .catch((error: Error) => this.logger.warn({ errorClass: error.name }, 'queue reconciliation failed; retrying next interval'))
+      // After a reconnect the schedulers (health check included) come first: they lived in that Redis too.
+      const restoring = this.restorePending;
+      this.restorePending = false;
+      this.running = (restoring ? this.schedules.restore() : Promise.resolve()).then(() => this.reconcile())
+        .catch((error: Error) => {
+          if (restoring) this.restorePending = true;
+          this.logger.warn({ errorClass: error.name }, 'queue reconciliation failed; retrying next interval');
+        })
         .finally(() => (this.running = null));
     };
     tick();
@@ -62,6 +73,7 @@ export class SyncQueueReconciler implements OnApplicationBootstrap, OnApplicatio
     this.redis.on('ready', () => {
       if (!disconnected) return;
       disconnected = false;
+      this.restorePending = true;
       setTimeout(tick, AFTER_RECONNECT_MS).unref();
     });
   }
