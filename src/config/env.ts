@@ -25,6 +25,8 @@ export interface AppEnv {
   syncLockDurationMs: number;
   /** Rows per batch read from a vendor and written to Postgres in one transaction. */
   syncBatchSize: number;
+  /** Sync jobs one worker process runs at a time (`SYNC_CONCURRENCY`). */
+  syncConcurrency: number;
   /** AWS region for Secrets Manager (`AWS_REGION`); null = the SDK's own lookup (shared config profile). */
   awsRegion: string | null;
   /** Secrets Manager endpoint override (`AWS_ENDPOINT_URL_SECRETS_MANAGER`), e.g. moto_server in tests; null = AWS. */
@@ -173,6 +175,7 @@ export function loadEnv(source: NodeJS.ProcessEnv = process.env): AppEnv {
     logLevel: source.LOG_LEVEL || (nodeEnv === 'test' ? 'warn' : 'info'),
     syncLockDurationMs: int(source, 'SYNC_LOCK_DURATION_MS', 30000, 1000, 600000),
     syncBatchSize: int(source, 'SYNC_BATCH_SIZE', 2000, 1, 50000),
+    syncConcurrency: int(source, 'SYNC_CONCURRENCY', 2, 1, 16),
     awsRegion: awsRegion(source),
     awsEndpointUrlSecretsManager: source.AWS_ENDPOINT_URL_SECRETS_MANAGER ? url(source, 'AWS_ENDPOINT_URL_SECRETS_MANAGER', '', ['http:', 'https:']) : null,
     secretsCacheTtlSeconds: int(source, 'SECRETS_CACHE_TTL_SECONDS', 300, 0, 86400),

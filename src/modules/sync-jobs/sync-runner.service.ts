@@ -24,8 +24,8 @@ import { insertIssues, loadState, saveState, SyncState } from './sync-state.repo
 import { PassKind, PassSightings, reconciliationDue, tombstoneUnseen } from './delete-reconciliation';
 import { storedExternalIds } from './stored-ids';
 
-/** Why a run stopped early. */
-export type StopReason = 'shutdown' | null;
+/** Why a run stopped early: the process is stopping, or the job's lease (sync-job-lease.ts) was lost. Either way the job goes back to the queue. */
+export type StopReason = 'shutdown' | 'lease_lost' | null;
 
 /** How the worker steers a run: `stopReason()` is polled between batches. */
 export interface RunControl {

@@ -29,7 +29,8 @@ const TICK_JOB_OPTIONS = {
  * deterministic id (`repeat:<schedulerId>:<millis>`), so a tick runs once however many workers
  * listen. This service only writes schedulers (it runs in every role, API nodes included, since
  * changes arrive there); {@link ScheduleWorker} processes the ticks on worker nodes.
- * Reconciled at start-up, after each integration change, and on every health-check run.
+ * Reconciled at start-up, after each integration change, on every health-check run, and on worker
+ * nodes after Redis came back from a disconnect (SyncQueueReconciler).
  */
 @Injectable()
 export class SyncScheduleService implements OnModuleInit, OnApplicationBootstrap {
@@ -46,6 +47,15 @@ export class SyncScheduleService implements OnModuleInit, OnApplicationBootstrap
   }
 
   async onApplicationBootstrap(): Promise<void> {
+    await this.restore();
+  }
+
+  /**
+   * Writes every scheduler the table wants (the health check and each sync schedule) when it is
+   * missing or differs: at start-up, and after Redis came back from a disconnect (it may have lost
+   * them all, the health check included, which would otherwise never run again to reconcile them).
+   */
+  async restore(): Promise<void> {
     await this.upsertHealthCheck();
     await this.reconcileAll();
   }

@@ -1,4 +1,5 @@
 import { Inject, Injectable, Logger, OnModuleInit } from '@nestjs/common';
+import { hostname } from 'node:os';
 import { DelayedError, Job, UnrecoverableError } from 'bullmq';
 import { APP_ENV } from '../../config/config.module';
 import type { AppEnv } from '../../config/env';
@@ -6,7 +7,15 @@ import { DomainException } from '../../common/domain-exception';
 import { ProviderException } from '../../providers/provider.exception';
 import { JobName, QueueName, SYNC_JOB_ATTEMPTS, SyncJobData } from '../../queue/queue.constants';
 import { JobProcessors } from '../../queue/job-processors';
-import { SyncRunnerService } from './sync-runner.service';
+import { AuditService } from '../audit/audit.service';
+import { SyncJobLease } from './sync-job-lease';
+import { SyncJob, TERMINAL_STATUSES } from './sync-job.entity';
+import { RunOutcome, SyncRunnerService } from './sync-runner.service';
+
+/** A second delivery of a job whose lease another worker holds asks again after this long (ms). */
+export const LEASE_BUSY_RETRY_MS = 2000;
+/** This process, as named in the attempt audit events (host and pid; no secret, no PHI). */
+const WORKER_ID = `${hostname()}:${process.pid}`;
 
 /** A failure's code and a message safe for the job row, Redis and logs (no PHI, no internals). */
 function describe(error: unknown): { code: string; message: string; permanent: boolean } {
@@ -37,6 +46,13 @@ function reentryWait(error: unknown): number | null {
  * (`retryAfterMs`) puts the job back, delayed by that wait (at most 6 h), without spending an
  * attempt: it resumes from its checkpoint then. On SIGTERM it stops taking jobs, lets the
  * running batch commit, moves the job back to the queue (no attempt spent) and closes.
+ *
+ * Each run holds the job's {@link SyncJobLease} (a PostgreSQL advisory lock): a second delivery
+ * of the same job (BullMQ's Redis lock lost with Redis's state, or expired) waits in the delayed
+ * set, asking again every LEASE_BUSY_RETRY_MS, until the first run ends; a run whose lease
+ * connection breaks stops after its batch and goes back to the queue. Each run is audited as
+ * `sync_job.attempt_started` / `sync_job.attempt_ended` with the worker's host and pid, so one
+ * can see that no job ever ran on two workers at once.
  */
 @Injectable()
 export class SyncWorker implements OnModuleInit {
@@ -47,12 +63,13 @@ export class SyncWorker implements OnModuleInit {
     @Inject(APP_ENV) private readonly env: AppEnv,
     private readonly processors: JobProcessors,
     private readonly runner: SyncRunnerService,
+    private readonly audit: AuditService,
   ) {}
 
   onModuleInit(): void {
     // A killed worker's job is taken over after one lock period (at-least-once: the runner resumes from its checkpoint).
     this.processors.configure(QueueName.SYNC_JOBS, {
-      concurrency: 2, lockDuration: this.env.syncLockDurationMs, stalledInterval: this.env.syncLockDurationMs, maxStalledCount: 3,
+      concurrency: this.env.syncConcurrency, lockDuration: this.env.syncLockDurationMs, stalledInterval: this.env.syncLockDurationMs, maxStalledCount: 3,
     });
     this.processors.register<SyncJobData>(JobName.RUN_SYNC, (job, token) => this.process(job, token));
     // Before the workers close: the running batch commits and the job goes back to the queue.
@@ -64,7 +81,18 @@ export class SyncWorker implements OnModuleInit {
   private async process(job: Job<SyncJobData>, token?: string): Promise<void> {
     const { syncJobId } = job.data;
     try {
-      const outcome = await this.runner.run(syncJobId, { stopReason: () => (this.stopping ? 'shutdown' : null) });
+      const lease = await SyncJobLease.acquire(this.env.databaseUrl, syncJobId);
+      if (!lease) {
+        this.logger.debug({ syncJobId }, 'sync job is running on another worker; asking again later');
+        await job.moveToDelayed(Date.now() + LEASE_BUSY_RETRY_MS, token);
+        throw new DelayedError();
+      }
+      let outcome: RunOutcome;
+      try {
+        outcome = await this.leasedRun(syncJobId, lease);
+      } finally {
+        await lease.release();
+      }
       if (outcome === 'interrupted') {
         await job.moveToDelayed(Date.now() + 500, token);
         throw new DelayedError();
@@ -90,5 +118,27 @@ export class SyncWorker implements OnModuleInit {
       if (failure.permanent) throw new UnrecoverableError(failure.code);
       throw new Error(failure.code);
     }
+  }
+
+  /** One run under the lease, between its two attempt audit events; a job already finished is left alone. */
+  private async leasedRun(syncJobId: string, lease: SyncJobLease): Promise<RunOutcome> {
+    const row = await this.runner.findJob(syncJobId);
+    if (!row || TERMINAL_STATUSES.includes(row.status)) return 'done';
+    await this.auditAttempt(row, 'sync_job.attempt_started', { attempt: row.attempts + 1 });
+    let ended: Record<string, unknown> = { outcome: 'error' };
+    try {
+      const outcome = await this.runner.run(syncJobId, { stopReason: () => (this.stopping ? 'shutdown' : lease.lost ? 'lease_lost' : null) });
+      ended = { outcome: outcome === 'interrupted' && lease.lost ? 'lease_lost' : outcome };
+      return outcome;
+    } finally {
+      await this.auditAttempt(row, 'sync_job.attempt_ended', ended).catch(() => undefined);
+    }
+  }
+
+  private auditAttempt(row: SyncJob, action: string, details: Record<string, unknown>): Promise<void> {
+    return this.audit.record({
+      organizationId: row.organizationId, actorType: 'system', action, targetType: 'sync_job', targetId: row.id,
+      details: { integrationId: row.integrationId, worker: WORKER_ID, ...details },
+    });
   }
 }

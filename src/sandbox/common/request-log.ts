@@ -6,6 +6,12 @@ export interface SandboxRequestEntry {
   path: string;
   /** Refused by the throttle (429). */
   throttled: boolean;
+  /**
+   * When the sandbox's throttle judged it, epoch ms of the Redis server's clock (the clock every
+   * process serving the sandbox shares): the spacing a vendor enforces is between these, not
+   * between `at` stamps, which come before authentication and from each serving process's clock.
+   */
+  throttleCheckedAt?: number | null;
   /** Final HTTP status, once answered. */
   status: number | null;
   /** The request's `Accept` header, when the sandbox records it (NexHealth's version-2 media type). */

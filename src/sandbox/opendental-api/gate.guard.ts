@@ -53,7 +53,8 @@ export class OpenDentalApiGate implements CanActivate {
     res.on('finish', () => (entry.status = res.statusCode));
 
     if (!/^application\/json\b/i.test(req.headers['content-type'] ?? '')) throw OdApiError.badRequest('Content-Type must be application/json');
-    const waitMs = await this.sandbox.throttle(customer);
+    const { waitMs, checkedAt } = await this.sandbox.throttle(customer);
+    entry.throttleCheckedAt = checkedAt;
     if (waitMs > 0) {
       entry.throttled = true;
       throw new OdApiError(429, 'Too many requests for this customer key', { 'Retry-After': String(Math.max(1, Math.ceil(waitMs / 1000))) });

@@ -4,7 +4,7 @@ import { createHash } from 'node:crypto';
 import IORedis from 'ioredis';
 import { assertDatabaseName } from '../opendental-db/connection';
 import { OPENDENTAL_API_SANDBOX_OPTIONS, OpenDentalApiSandboxOptions, SANDBOX_DEVELOPER_KEY, SandboxCustomer, SandboxOfficeHours } from './sandbox-options';
-import { takeThrottle } from './throttle';
+import { takeThrottle, ThrottleCheck } from './throttle';
 
 /** A registered customer as the gate uses it. `keyHash` (SHA-256 of the customer key) is what Redis and logs hold. */
 export interface ResolvedCustomer {
@@ -123,8 +123,8 @@ export class OpenDentalApiSandbox implements OnModuleInit, OnModuleDestroy {
     return null;
   }
 
-  /** Takes the customer's throttle: 0 = go, else the ms to wait (→ 429 with Retry-After). */
-  throttle(customer: ResolvedCustomer): Promise<number> {
+  /** Takes the customer's throttle: `waitMs` 0 = go, else the ms to wait (→ 429 with Retry-After). */
+  throttle(customer: ResolvedCustomer): Promise<ThrottleCheck> {
     return takeThrottle(this.redis, `${this.prefix}:sandbox-throttle:${customer.keyHash}`, customer.minIntervalMs);
   }
 
