@@ -19,7 +19,7 @@ export function reconciliationDue(capabilities: VendorCapabilities, resource: Re
 }
 
 /**
- * The external ids one full pass saw, stored or not: records, and rows skipped or failed (they
+ * The external ids one pass saw, stored or not: records, and rows skipped or failed (they
  * still exist at the source, so their stored copy must not be tombstoned). Ids the source
  * reported deleted are not "seen". About 60 bytes an id: 12 MB for 200,000 records.
  */
@@ -38,24 +38,61 @@ export class PassSightings {
   list(): string[] {
     return [...this.ids];
   }
+
+  /** The ids of `candidates` this pass did not see. */
+  unseen(candidates: string[]): string[] {
+    return candidates.filter((id) => !this.ids.has(id));
+  }
+}
+
+/** Most candidates a full pass may name: more unseen records than this is far likelier a vendor fault than deletions, and names none. */
+export const MAX_TOMBSTONE_CANDIDATES = 10_000;
+
+/** What reconciling one pass did. */
+export interface PassReconciliation {
+  /** Candidates of the last full pass this pass did not see either: tombstoned now. */
+  tombstoned: number;
+  /** The live records this (complete, full) pass did not see: the next whole pass confirms them. Null: keep the stored ones. */
+  candidates: string[] | null;
 }
 
 /**
- * Tombstones the live records of `resource` that a complete full pass did not see, in one
- * statement (an anti-join against the pass's ids, hashed by the planner; about 0.3 s for 200,000).
- * Deleted rows keep their data and get `deleted_at` and a new version, as a source-reported
- * delete does. A pass that saw nothing at all tombstones nothing: an empty answer is far likelier
- * a vendor fault (a wrong filter, an outage answered with `[]`) than an office that deleted
- * everything, and the next pass that sees rows reconciles normally.
- * @returns the number of records tombstoned.
+ * Deletes by reconciliation in two steps, both set-based (docs/sync-jobs.md):
+ * 1. confirm: when this pass ran from its start to its end in one run (`whole`), the candidates
+ *    the last full pass named that this pass did not see either are tombstoned (one UPDATE), and
+ *    the rest are cleared: a row changed while the full pass read it (OpenDental reads stop at
+ *    `DateTStamp < NOW()`) is read by this pass instead;
+ * 2. name: when this pass is a full pass from no checkpoint, the live records it did not see become
+ *    the new candidates (one anti-join; none when it saw nothing at all or more than
+ *    {@link MAX_TOMBSTONE_CANDIDATES} would be named: a vendor fault, not an office that deleted everything).
+ * A resumed pass (`whole` false) confirms nothing and keeps the stored candidates. Deleted rows keep
+ * their data and get `deleted_at` and a new version, as a source-reported delete does.
  */
-export async function tombstoneUnseen(client: PoolClient, integrationId: string, resource: ResourceType, seen: PassSightings): Promise<number> {
-  if (seen.size === 0) return 0;
-  const res = await client.query(
-    `UPDATE records r SET deleted_at = now(), version = r.version + 1, updated_at = now()
+export async function reconcilePass(
+  client: PoolClient, integrationId: string, resource: ResourceType, seen: PassSightings,
+  pass: { whole: boolean; fullFromStart: boolean; candidates: string[] },
+): Promise<PassReconciliation> {
+  let tombstoned = 0;
+  if (pass.whole && pass.candidates.length) {
+    const unseen = seen.unseen(pass.candidates);
+    if (unseen.length) {
+      const res = await client.query(
+        `UPDATE records SET deleted_at = now(), version = version + 1, updated_at = now()
+          WHERE integration_id = $1 AND resource_type = $2 AND deleted_at IS NULL AND external_id = ANY($3::text[])`,
+        [integrationId, resource, unseen],
+      );
+      tombstoned = res.rowCount ?? 0;
+    }
+  }
+  if (!pass.fullFromStart) return { tombstoned, candidates: pass.whole ? [] : null };
+  if (seen.size === 0) return { tombstoned, candidates: [] };
+  const res = await client.query<{ external_id: string }>(
+    `SELECT r.external_id FROM records r
       WHERE r.integration_id = $1 AND r.resource_type = $2 AND r.deleted_at IS NULL
-        AND NOT EXISTS (SELECT 1 FROM unnest($3::text[]) AS s(external_id) WHERE s.external_id = r.external_id)`,
+        AND NOT EXISTS (SELECT 1 FROM unnest($3::text[]) AS s(external_id) WHERE s.external_id = r.external_id)
+      LIMIT ${MAX_TOMBSTONE_CANDIDATES + 1}`,
     [integrationId, resource, seen.list()],
   );
-  return res.rowCount ?? 0;
+  const named = res.rows.map((r) => r.external_id);
+  return { tombstoned, candidates: named.length > MAX_TOMBSTONE_CANDIDATES ? [] : named };
 }

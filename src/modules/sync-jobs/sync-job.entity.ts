@@ -38,8 +38,10 @@ export interface ResourceProgress {
   stored?: number;
   /** `full` (from the start), `incremental` (from the checkpoint) or `reconciliation` (the periodic full pass of an incremental job). */
   pass?: 'full' | 'incremental' | 'reconciliation';
-  /** Records a complete full pass no longer saw, tombstoned (included in `deleted`). */
+  /** Records the last complete full pass did not see and this pass did not see either, tombstoned (included in `deleted`). */
   reconciledDeletes?: number;
+  /** After a complete full pass: live records it did not see, tombstoned by the next whole pass unless it sees them. */
+  deletionCandidates?: number;
   /**
    * What the source counted before the read (the adapter's `counts` capability): full jobs only,
    * for resources the adapter counts. A job whose `sourceCount` and `stored` differ reports it in

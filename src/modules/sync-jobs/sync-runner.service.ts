@@ -20,8 +20,8 @@ import { RecordTransformer } from '../transformations/record-transformer';
 import { loadRecordTransformer } from '../transformations/rule-loader';
 import { countAtSource, reconcileCounts } from './count-reconciliation';
 import { emptyProgress, ResourceProgress, SyncJob, TERMINAL_STATUSES } from './sync-job.entity';
-import { insertIssues, loadState, saveState, SyncState } from './sync-state.repository';
-import { PassKind, PassSightings, reconciliationDue, tombstoneUnseen } from './delete-reconciliation';
+import { insertIssues, loadState, savePassEnd, saveState, SyncState } from './sync-state.repository';
+import { PassKind, PassSightings, reconcilePass, reconciliationDue } from './delete-reconciliation';
 import { storedExternalIds } from './stored-ids';
 
 /** Why a run stopped early: the process is stopping, or the job's lease (sync-job-lease.ts) was lost. Either way the job goes back to the queue. */
@@ -180,7 +180,11 @@ export class SyncRunnerService {
     const state = this.startState(job, integration, adapter, resource, saved);
     progress.pass = state.pass;
     // A pass that starts here from no checkpoint sees every live id of a reconciled resource; one resumed mid-pass cannot tell.
-    const sightings = state.checkpoint === null && adapter.descriptor.capabilities.reconcileDeletes?.includes(resource) ? new PassSightings() : null;
+    // Every pass of a reconciled resource keeps what it saw: a full pass names candidates, the next whole pass confirms them.
+    const sightings = adapter.descriptor.capabilities.reconcileDeletes?.includes(resource) ? new PassSightings() : null;
+    // Whole: this run reads the pass from its start (no pass was left open between batches); fresh: a full pass from no checkpoint.
+    const fresh = state.checkpoint === null;
+    const whole = fresh || !saved.passOpen;
     const remaining = job.recordLimit === null ? undefined : job.recordLimit - progress.fetched;
     // Count reconciliation compares full passes only: an incremental reads what changed, not what is there.
     const sourceCount = job.mode === 'full' ? await countAtSource(adapter, ctx, resource, this.logger) : null;
@@ -213,15 +217,19 @@ export class SyncRunnerService {
     progress.done = true;
     progress.outcome = 'completed';
     await withTransaction(this.pool, async (client) => {
-      const swept = sightings && !limited;
-      if (swept) {
-        const tombstoned = await tombstoneUnseen(client, integration.id, resource, sightings);
-        progress.deleted += tombstoned;
-        progress.reconciledDeletes = tombstoned;
-        if (tombstoned) this.metrics.syncRecords.inc({ resource, outcome: 'deleted' }, tombstoned);
+      let candidates: string[] | null = null;
+      if (sightings && !limited) {
+        const outcome = await reconcilePass(client, integration.id, resource, sightings, {
+          whole, fullFromStart: fresh, candidates: saved.tombstoneCandidates ?? [],
+        });
+        candidates = outcome.candidates;
+        progress.deleted += outcome.tombstoned;
+        progress.reconciledDeletes = outcome.tombstoned;
+        if (candidates) progress.deletionCandidates = candidates.length;
+        if (outcome.tombstoned) this.metrics.syncRecords.inc({ resource, outcome: 'deleted' }, outcome.tombstoned);
       }
       // A full pass that ran to its end (here, or resumed from an earlier run) restarts the reconciliation interval.
-      if (!limited) await saveState(client, integration.id, resource, { checkpoint: state.checkpoint, inFullPass: false }, job.id, state.inFullPass);
+      if (!limited) await savePassEnd(client, integration.id, resource, job.id, { checkpoint: state.checkpoint, fullPassEnded: state.inFullPass, tombstoneCandidates: candidates });
       const stored = await client.query<{ n: string }>(
         'SELECT count(*) AS n FROM records WHERE integration_id = $1 AND resource_type = $2 AND deleted_at IS NULL', [integration.id, resource]);
       progress.stored = Number(stored.rows[0].n);

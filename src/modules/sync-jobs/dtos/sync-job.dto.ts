@@ -64,7 +64,8 @@ export class ResourceProgressDto {
     enum: ['full', 'incremental', 'reconciliation'], example: 'incremental',
     description: 'full = read from the start; incremental = from the checkpoint; reconciliation = the periodic full pass an incremental job makes to find hard deletes (reconcileIntervalHours).',
   }) pass?: string;
-  @ApiPropertyOptional({ description: 'Records a complete full pass no longer saw at the source, marked deleted (included in deleted).' }) reconciledDeletes?: number;
+  @ApiPropertyOptional({ description: 'Records the last complete full pass did not see at the source and this pass did not see either: marked deleted (included in deleted).' }) reconciledDeletes?: number;
+  @ApiPropertyOptional({ description: 'After a complete full pass: live records it did not see; the next pass that runs whole marks them deleted unless it sees them.' }) deletionCandidates?: number;
 
   @ApiPropertyOptional({
     description: 'Full jobs, where the vendor can count cheaply (OpenDental database: one COUNT(*) with the read\'s filters): '
