@@ -1,3 +1,4 @@
+import { BULK_LEVELS, bulkOperations } from './bulk/bulk-types';
 import { FhirSandboxProfile, SANDBOX_RESOURCE_TYPES } from './profiles';
 
 /**
@@ -36,6 +37,7 @@ export function capabilityStatement(profile: FhirSandboxProfile, base: string): 
           ...(profile.countParam ? [{ name: profile.countParam, type: 'number' }] : []),
         ],
       })),
+      operation: bulkOperations(profile.bulkExport ?? BULK_LEVELS),
     }],
   };
 }

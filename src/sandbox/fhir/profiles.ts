@@ -1,3 +1,5 @@
+import type { BulkLevel } from './bulk/bulk-types';
+
 /**
  * How one simulated vendor behaves, as data (issue 9: "prefer data over code in a profile").
  * Only the generic `fhir-r4` profile exists today; the EHR profiles (Epic, Oracle Health,
@@ -7,6 +9,8 @@ export interface FhirSandboxProfile {
   id: string;
   /** The name on the CapabilityStatement. */
   software: string;
+  /** Levels of Bulk `$export` it serves (bulk/bulk-types.ts); absent: all three. */
+  bulkExport?: readonly BulkLevel[];
   /** Page size parameter (null: the server picks, e.g. eClinicalWorks) and its default/maximum. */
   countParam: string | null;
   defaultCount: number;
