@@ -36,7 +36,8 @@ describe('FhirR4Adapter against the FHIR sandbox', () => {
     await redis.quit();
   });
 
-  const rsaCtx = (tenant: string, config: Record<string, unknown> = {}) => fhirContext(host.root, tenant, { clientId: 'hub-rsa', keyId: 'rsa-1', ...config }, { privateKey: rsa.privatePem });
+  // The search path (the sandbox advertises $export, so `auto` would read by Bulk: fhir-bulk.spec.ts covers that).
+  const rsaCtx = (tenant: string, config: Record<string, unknown> = {}) => fhirContext(host.root, tenant, { clientId: 'hub-rsa', keyId: 'rsa-1', bulkExport: 'never', ...config }, { privateKey: rsa.privatePem });
   const data = (tenant: string) => host.sandbox.tenant('fhir-r4', tenant).data;
 
   it('describes itself, validates config and connects with RS384, ES384 and client_secret_basic (token URL discovered)', async () => {

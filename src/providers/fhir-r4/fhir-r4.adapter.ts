@@ -6,6 +6,9 @@ import { APP_ENV } from '../../config/config.module';
 import type { AppEnv } from '../../config/env';
 import { REDIS } from '../../queue/queue.module';
 import { RequestAborted } from '../common/retry';
+import { BulkHttp } from '../fhir/bulk/bulk-http';
+import { bulkPlan } from '../fhir/bulk/bulk-plan';
+import { readBulk } from '../fhir/bulk/bulk-reader';
 import { FhirClient } from '../fhir/fhir-client';
 import type { FhirResource } from '../fhir/fhir-types';
 import { mapFhirAppointment, mapFhirCoverage, mapFhirDocumentReference, mapFhirLocation, mapFhirPatient, mapFhirPractitioner } from '../fhir/mappers';
@@ -33,10 +36,15 @@ export interface FhirR4AdapterOptions {
   incrementalOverlapMs: number;
   /** The watermark stays this far behind the server's clock. */
   safetyLagMs: number;
+  /** Bulk status polls: interval without Retry-After, floor, and the longest total wait in-process (longer: the job re-enters later). */
+  bulkPollMs: number;
+  bulkMinPollMs: number;
+  bulkMaxPollMs: number;
 }
 
 const DEFAULT_OPTIONS: FhirR4AdapterOptions = {
   tokenKeyPrefix: 'fhir:auth', maxAttempts: 5, retryBaseDelayMs: 500, retryMaxDelayMs: 30_000, maxRetryWaitMs: 120_000, incrementalOverlapMs: 300_000, safetyLagMs: 120_000,
+  bulkPollMs: 5000, bulkMinPollMs: 1000, bulkMaxPollMs: 600_000,
 };
 
 type Mapper = (resource: FhirResource) => TypedRecord;
@@ -57,7 +65,7 @@ const DESCRIPTOR: VendorDescriptor = {
   id: 'fhir-r4',
   name: 'FHIR R4 server (SMART Backend Services)',
   category: 'ehr',
-  description: 'Reads any FHIR R4 server that offers SMART Backend Services (private_key_jwt RS384/ES384 or client_secret_basic) by paged search with _lastUpdated increments.',
+  description: 'Reads any FHIR R4 server that offers SMART Backend Services (private_key_jwt RS384/ES384 or client_secret_basic) by Bulk Data $export (_since increments) where it serves one, else by paged search with _lastUpdated increments.',
   // FHIR search never returns deleted resources and few servers offer _history: a full pass finds them (FHIR-R4.md).
   capabilities: { resources: RESOURCES, incremental: RESOURCES, reconcileDeletes: RESOURCES },
   configSchema: FHIR_R4_CONFIG_SCHEMA,
@@ -121,7 +129,9 @@ export class FhirR4Adapter implements ProviderAdapter {
   }
 
   /**
-   * Reads one resource by paged search from the checkpoint (search-reader.ts). Stops quietly when
+   * Reads one resource from the checkpoint: by Bulk `$export` when bulk-plan.ts says so (a full
+   * pass, or an incremental from a Bulk checkpoint's `_since`; fhir/bulk/bulk-reader.ts), else by
+   * paged search (search-reader.ts). Stops quietly when
    * `ctx.signal` fires. @throws ProviderException (UNSUPPORTED for balances; temporary: throttled,
    * unreachable, 5xx after retries; permanent: token refused, request refused).
    */
@@ -130,7 +140,14 @@ export class FhirR4Adapter implements ProviderAdapter {
     if (!read) throw new ProviderException(ProviderExceptionCode.UNSUPPORTED, `FHIR R4 servers have no ${request.resource} resource`, { temporary: false });
     const config = withDefaults(ctx.config);
     try {
-      yield* readSearch(this.client(ctx), {
+      const client = this.client(ctx);
+      const path = await bulkPlan(client, read.type, config.bulkExport, config.groupId, request.checkpoint);
+      if (path) {
+        const poll = { pollMs: this.options.bulkPollMs, minPollMs: this.options.bulkMinPollMs, maxWaitMs: this.options.maxRetryWaitMs, maxPollMs: this.options.bulkMaxPollMs };
+        yield* readBulk(new BulkHttp(client.http, client), { resourceType: read.type, kickOffPath: path, poll, map: (resource) => toAdapterRecord(read.map(resource)) }, request, ctx.signal);
+        return;
+      }
+      yield* readSearch(client, {
         resourceType: read.type, pageSize: config.pageSize, incremental: true, overlapMs: this.options.incrementalOverlapMs, safetyLagMs: this.options.safetyLagMs,
         map: (resource) => toAdapterRecord(read.map(resource)),
       }, request, ctx.signal);

@@ -1,4 +1,5 @@
 import { baseUrlProblem } from '../common/base-url';
+import { BULK_EXPORT_MODES, BulkExportMode } from '../fhir/bulk/bulk-strategy';
 import { SIGNING_ALGORITHMS, SigningAlgorithm } from '../fhir/client-assertion';
 import type { FhirConnection } from '../fhir/fhir-client';
 import { ProviderException, ProviderExceptionCode } from '../provider.exception';
@@ -19,6 +20,10 @@ export interface FhirR4Config {
   /** `_count` of every search page. */
   pageSize: number;
   requestTimeoutMs: number;
+  /** Full passes by Bulk `$export`: `auto` (when the CapabilityStatement advertises it), `always`, `never`. */
+  bulkExport: BulkExportMode;
+  /** `Group/{groupId}/$export` for Patient-compartment types (Epic, athenahealth, Veradigm export by Group only). */
+  groupId: string | null;
 }
 
 /** JSON Schema of the config (rendered as the setup form; validated on create and update). */
@@ -35,6 +40,8 @@ export const FHIR_R4_CONFIG_SCHEMA: Record<string, unknown> = {
     scope: { type: 'string', title: 'Scopes', minLength: 1, maxLength: 2000, default: DEFAULT_FHIR_R4_SCOPE, description: 'Space-separated SMART system scopes.' },
     pageSize: { type: 'integer', title: 'Page size', minimum: 1, maximum: 1000, default: 100, description: '_count of search requests.' },
     requestTimeoutMs: { type: 'integer', title: 'Request timeout (ms)', minimum: 1000, maximum: 120000, default: 30000 },
+    bulkExport: { type: 'string', title: 'Bulk export', enum: [...BULK_EXPORT_MODES], default: 'auto', description: 'Full syncs by Bulk Data $export: auto (when the server advertises it), always, or never (paged search).' },
+    groupId: { type: 'string', title: 'Group id', pattern: '^[A-Za-z0-9\\-.]{1,64}$', description: 'FHIR Group id for Group/{id}/$export of patient data.' },
   },
 };
 
@@ -50,6 +57,8 @@ export function withDefaults(config: Record<string, unknown>): FhirR4Config {
     scope: typeof config.scope === 'string' && config.scope.trim() ? config.scope.trim() : DEFAULT_FHIR_R4_SCOPE,
     pageSize: Number(config.pageSize ?? 100),
     requestTimeoutMs: Number(config.requestTimeoutMs ?? 30000),
+    bulkExport: (BULK_EXPORT_MODES as readonly unknown[]).includes(config.bulkExport) ? (config.bulkExport as BulkExportMode) : 'auto',
+    groupId: typeof config.groupId === 'string' && config.groupId ? config.groupId : null,
   };
 }
 

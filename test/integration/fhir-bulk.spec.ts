@@ -1,0 +1,156 @@
+import IORedis from 'ioredis';
+import { FhirR4Adapter } from '../../src/providers/fhir-r4/fhir-r4.adapter';
+import type { BulkCheckpoint } from '../../src/providers/fhir/bulk/bulk-reader';
+import { ProviderException, ProviderExceptionCode } from '../../src/providers/provider.exception';
+import { AdapterContext, CanonicalRecord, Checkpoint, ReadBatch, ReadRequest, ResourceType } from '../../src/providers/provider-adapter';
+import { BULK_GROUP_ALL, DEFAULT_BULK_SETTINGS, FhirBulkSandbox } from '../../src/sandbox/fhir';
+import { fhirContext, FhirSandboxHost, keyPair, makeFhirAdapter, startFhirSandbox } from '../helpers/fhir';
+import { dropKeys } from '../helpers/nexhealth';
+import { readToEnd } from '../helpers/read-all';
+
+const PREFIX = 'fhir-bulk-spec';
+const RESOURCES: ResourceType[] = ['providers', 'locations', 'patients', 'coverages', 'appointments', 'documents'];
+
+/** Reads until the end, `stopAfter` batches, or an error; returns what was read and the last checkpoint (what the runner committed). */
+async function drain(adapter: FhirR4Adapter, ctx: AdapterContext, request: ReadRequest, stopAfter = Infinity, onBatch?: (b: ReadBatch, i: number) => void) {
+  const batches: ReadBatch[] = [];
+  let checkpoint: Checkpoint | null = request.checkpoint;
+  let error: unknown = null;
+  try {
+    for await (const batch of adapter.read(ctx, request)) {
+      batches.push(batch);
+      checkpoint = batch.checkpoint;
+      onBatch?.(batch, batches.length - 1);
+      if (batches.length >= stopAfter) break;
+    }
+  } catch (e) {
+    error = e;
+  }
+  return { batches, checkpoint, error, records: batches.flatMap((b) => b.records), deleted: batches.flatMap((b) => b.deletedExternalIds) };
+}
+
+const byId = (records: CanonicalRecord[]) => [...records].sort((a, b) => a.externalId.localeCompare(b.externalId));
+
+describe('fhir-r4 by Bulk Data $export against the FHIR sandbox', () => {
+  let host: FhirSandboxHost;
+  let bulk: FhirBulkSandbox;
+  let redis: IORedis;
+  let adapter: FhirR4Adapter;
+  const rsa = keyPair('RS384');
+
+  beforeAll(async () => {
+    host = await startFhirSandbox({ patients: 60, seed: 23 });
+    bulk = host.app.get(FhirBulkSandbox);
+    host.sandbox.registerClient('hub-bulk', { keys: [{ pem: rsa.publicKey.export({ type: 'spki', format: 'pem' }).toString(), kid: 'bulk-1' }] });
+    redis = new IORedis(process.env.REDIS_URL!);
+    await dropKeys(redis, PREFIX);
+    adapter = makeFhirAdapter(redis, PREFIX, { bulkMinPollMs: 50, bulkPollMs: 100 });
+  });
+  beforeEach(() => bulk.configure({ ...DEFAULT_BULK_SETTINGS, linesPerFile: 25 }));
+  afterAll(async () => {
+    await host.close();
+    await dropKeys(redis, PREFIX);
+    await redis.quit();
+  });
+
+  const ctx = (tenant: string, config: Record<string, unknown> = {}) => fhirContext(host.root, tenant, { clientId: 'hub-bulk', keyId: 'bulk-1', ...config }, { privateKey: rsa.privatePem });
+  const log = (tenant: string) => host.sandbox.tenant('fhir-r4', tenant).log;
+  const data = (tenant: string) => host.sandbox.tenant('fhir-r4', tenant).data;
+
+  it('a full sync by Bulk (auto: the CapabilityStatement advertises $export) gives the same canonical records as paged search, then cleans up', async () => {
+    for (const resource of RESOURCES) {
+      const byBulk = await readToEnd(adapter, ctx('same'), { resource, checkpoint: null, batchSize: 30 });
+      const bySearch = await readToEnd(adapter, ctx('same', { bulkExport: 'never' }), { resource, checkpoint: null, batchSize: 30 });
+      expect({ resource, n: byBulk.records.size }).toEqual({ resource, n: bySearch.records.size });
+      expect(byId([...byBulk.records.values()])).toEqual(byId([...bySearch.records.values()]));
+      expect(byBulk.checkpoint).toMatchObject({ mode: 'bulk', export: null, since: expect.any(String) });
+    }
+    const kickOffs = log('same').filter((e) => e.path.endsWith('/$export'));
+    expect(kickOffs).toHaveLength(RESOURCES.length);
+    expect(kickOffs.every((e) => e.status === 202 && e.bearer)).toBe(true);
+    expect(log('same').filter((e) => e.method === 'DELETE' && e.status === 202)).toHaveLength(RESOURCES.length);
+    expect(log('same').filter((e) => e.path.includes('/bulk/files/')).length).toBeGreaterThan(RESOURCES.length); // 25-line files: several per type
+  });
+
+  it('Group/{id}/$export serves patient data when groupId is set; Practitioner falls back to system level', async () => {
+    const patients = await readToEnd(adapter, ctx('group', { groupId: BULK_GROUP_ALL }), { resource: 'patients', checkpoint: null, batchSize: 100 });
+    expect(patients.records.size).toBe(data('group').Patient.size);
+    const providers = await readToEnd(adapter, ctx('group', { groupId: BULK_GROUP_ALL }), { resource: 'providers', checkpoint: null, batchSize: 100 });
+    expect(providers.records.size).toBe(data('group').Practitioner.size);
+    expect(log('group').filter((e) => e.path.endsWith('$export')).map((e) => e.path.split('/fhir-r4/group/')[1])).toEqual([`Group/${BULK_GROUP_ALL}/$export`, '$export']);
+  });
+
+  it('honours Retry-After (hours compressed by the time scale) and turns a wait over the cap into a temporary error; the re-run resumes the same export', async () => {
+    bulk.configure({ exportSeconds: 7200, retryAfterSeconds: 3600, timeScale: 1 / 3600 }); // 2 h → 2 s; Retry-After 1 h → 1 s
+    const first = await drain(adapter, ctx('wait'), { resource: 'locations', checkpoint: null, batchSize: 100 });
+    expect(first.error).toBeNull();
+    expect(first.records).toHaveLength(3);
+    const polls = [...bulk.polls.values()].at(-1)!;
+    expect(polls.length).toBeGreaterThanOrEqual(3);
+    for (let i = 1; i < polls.length; i++) expect(polls[i] - polls[i - 1]).toBeGreaterThanOrEqual(990);
+
+    bulk.configure({ exportSeconds: 7200, retryAfterSeconds: 7200, timeScale: 1 }); // eClinicalWorks: Retry-After 7200
+    const second = await drain(adapter, ctx('wait'), { resource: 'locations', checkpoint: null, batchSize: 100 });
+    expect(second.error).toBeInstanceOf(ProviderException);
+    expect(second.error).toMatchObject({ code: ProviderExceptionCode.RATE_LIMITED, temporary: true, retryAfterMs: 7_200_000 });
+    const saved = second.checkpoint as unknown as BulkCheckpoint;
+    expect(saved.export).toMatchObject({ statusUrl: expect.stringContaining('/bulk/status/'), manifest: null });
+    bulk.finishAll();
+    const resumed = await drain(adapter, ctx('wait'), { resource: 'locations', checkpoint: second.checkpoint, batchSize: 100 });
+    expect(resumed.error).toBeNull();
+    expect(resumed.records).toHaveLength(3);
+    expect(log('wait').filter((e) => e.path.endsWith('/$export'))).toHaveLength(2); // one per export, none for the resume
+  });
+
+  it('renews a token that expires in the middle of the download, once, and reads every row', async () => {
+    const result = await drain(adapter, ctx('token'), { resource: 'appointments', checkpoint: null, batchSize: 25 }, Infinity, (_b, i) => {
+      if (i === 3) host.sandbox.expireAllTokens();
+    });
+    expect(result.error).toBeNull();
+    expect(new Set(result.records.map((r) => r.externalId)).size).toBe(data('token').Appointment.size);
+    expect(result.records).toHaveLength(data('token').Appointment.size);
+    expect(log('token').filter((e) => e.status === 401)).toHaveLength(1);
+    expect(log('token').filter((e) => e.path.endsWith('/auth/token'))).toHaveLength(2);
+  });
+
+  it('follows a redirect to another origin without the Authorization header', async () => {
+    bulk.configure({ redirectFiles: true });
+    const result = await readToEnd(adapter, ctx('redirect'), { resource: 'patients', checkpoint: null, batchSize: 100 });
+    expect(result.records.size).toBe(data('redirect').Patient.size);
+    const atBase = log('redirect').filter((e) => e.path.includes('/bulk/files/'));
+    const atStorage = log('redirect').filter((e) => e.path.includes('/_storage/'));
+    expect(atBase.length).toBeGreaterThan(1);
+    expect(atBase.every((e) => e.status === 307 && e.bearer)).toBe(true); // requiresAccessToken: the base's origin gets the token
+    expect(atStorage).toHaveLength(atBase.length);
+    expect(atStorage.every((e) => e.status === 200 && !e.bearer)).toBe(true);
+  });
+
+  it('an incremental by _since (the last transactionTime) gives the changed rows and tombstones from the deleted files', async () => {
+    const full = await readToEnd(adapter, ctx('deletes'), { resource: 'patients', checkpoint: null, batchSize: 100 });
+    const ids = [...data('deletes').Patient.keys()];
+    expect(full.records.size).toBe(ids.length);
+    bulk.deleteResource('fhir-r4', 'deletes', 'Patient', ids[5]);
+    bulk.deleteResource('fhir-r4', 'deletes', 'Appointment', [...data('deletes').Appointment.keys()][0]); // another type: not this read's tombstone
+    host.sandbox.touch('fhir-r4', 'deletes', 'Patient', ids[9], (r) => (r.gender = 'other'));
+    const incremental = await drain(adapter, ctx('deletes'), { resource: 'patients', checkpoint: full.checkpoint, batchSize: 100 });
+    expect(incremental.error).toBeNull();
+    expect(incremental.records.map((r) => r.externalId)).toEqual([ids[9]]);
+    expect(incremental.deleted).toEqual([ids[5]]);
+    expect((incremental.checkpoint as unknown as BulkCheckpoint).since! > (full.checkpoint as unknown as BulkCheckpoint).since!).toBe(true);
+  });
+
+  it('a worker stopped in the middle of a file resumes from the saved line with no duplicates and no new kick-off', async () => {
+    bulk.configure({ linesPerFile: 40 });
+    const total = data('resume').Appointment.size;
+    const stopped = await drain(adapter, ctx('resume'), { resource: 'appointments', checkpoint: null, batchSize: 7 }, 8);
+    const position = (stopped.checkpoint as unknown as BulkCheckpoint).export!;
+    expect(position.manifest!.files.length).toBeGreaterThan(2);
+    expect(position.line % 40).not.toBe(0); // mid-file
+    const resumed = await drain(adapter, ctx('resume'), { resource: 'appointments', checkpoint: stopped.checkpoint, batchSize: 7 });
+    expect(resumed.error).toBeNull();
+    const all = [...stopped.records, ...resumed.records].map((r) => r.externalId);
+    expect(all).toHaveLength(total);
+    expect(new Set(all).size).toBe(total);
+    expect(log('resume').filter((e) => e.path.endsWith('/$export'))).toHaveLength(1);
+  });
+});
