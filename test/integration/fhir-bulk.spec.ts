@@ -5,6 +5,7 @@ import { ProviderException, ProviderExceptionCode } from '../../src/providers/pr
 import { AdapterContext, CanonicalRecord, Checkpoint, ReadBatch, ReadRequest, ResourceType } from '../../src/providers/provider-adapter';
 import { BULK_GROUP_ALL, DEFAULT_BULK_SETTINGS, FhirBulkSandbox } from '../../src/sandbox/fhir';
 import { fhirContext, FhirSandboxHost, keyPair, makeFhirAdapter, startFhirSandbox } from '../helpers/fhir';
+import { FhirValidator } from '../helpers/fhir-validator';
 import { dropKeys } from '../helpers/nexhealth';
 import { readToEnd } from '../helpers/read-all';
 
@@ -152,5 +153,47 @@ describe('fhir-r4 by Bulk Data $export against the FHIR sandbox', () => {
     expect(all).toHaveLength(total);
     expect(new Set(all).size).toBe(total);
     expect(log('resume').filter((e) => e.path.endsWith('/$export'))).toHaveLength(1);
+  });
+  it('the sandbox by raw HTTP: kick-off rules, 202 status with Retry-After and X-Progress, a manifest, valid FHIR lines (deleted: transaction Bundles), DELETE', async () => {
+    const base = `${host.root}/fhir-r4/raw`;
+    host.sandbox.registerClient('raw-client', { clientSecret: 'pw' });
+    const tokenRes = await fetch(`${base}/auth/token`, {
+      method: 'POST', headers: { Authorization: `Basic ${Buffer.from('raw-client:pw').toString('base64')}`, 'Content-Type': 'application/x-www-form-urlencoded' }, body: 'grant_type=client_credentials',
+    });
+    const auth = { Authorization: `Bearer ${((await tokenRes.json()) as { access_token: string }).access_token}` };
+    const async = { ...auth, Prefer: 'respond-async', Accept: 'application/fhir+json' };
+    const toValidate: unknown[] = []; // validated at the end: building the validator blocks the loop for seconds (keep-alive sockets would reset)
+    const refused = await fetch(`${base}/$export?_type=Patient`, { headers: auth });
+    expect(refused.status).toBe(400);
+    toValidate.push(await refused.json());
+    expect((await fetch(`${base}/Patient/$export?_type=Practitioner`, { headers: async })).status).toBe(400);
+    expect((await fetch(`${base}/Group/nope/$export`, { headers: async })).status).toBe(404);
+    expect((await fetch(`${base}/$export?_outputFormat=text/csv`, { headers: async })).status).toBe(400);
+    expect((await fetch(`${base}/$export`, { headers: { Prefer: 'respond-async' } })).status).toBe(401);
+
+    const since = new Date().toISOString();
+    bulk.deleteResource('fhir-r4', 'raw', 'Patient', [...data('raw').Patient.keys()][0]);
+    host.sandbox.touch('fhir-r4', 'raw', 'Patient', [...data('raw').Patient.keys()][0]);
+    bulk.configure({ exportSeconds: 3600, retryAfterSeconds: 600, timeScale: 1 / 600 }); // 6 s, Retry-After 1 s
+    const kick = await fetch(`${base}/Patient/$export?_type=Patient&_since=${encodeURIComponent(since)}&_outputFormat=application/fhir%2Bndjson`, { headers: async });
+    expect(kick.status).toBe(202);
+    const statusUrl = kick.headers.get('content-location')!;
+    const running = await fetch(statusUrl, { headers: auth });
+    expect({ status: running.status, retryAfter: running.headers.get('retry-after'), progress: running.headers.get('x-progress') }).toEqual({ status: 202, retryAfter: '1', progress: expect.stringMatching(/^in-progress \(\d+%\)$/) });
+    bulk.finishAll();
+    const manifest = (await (await fetch(statusUrl, { headers: auth })).json()) as { transactionTime: string; request: string; requiresAccessToken: boolean; output: Array<{ type: string; url: string; count: number }>; deleted: Array<{ type: string; url: string }>; error: unknown[] };
+    expect(manifest).toMatchObject({ requiresAccessToken: true, request: expect.stringContaining('/Patient/$export?_type=Patient'), output: [{ type: 'Patient', count: 1 }], deleted: [{ type: 'Bundle' }], error: [] });
+    for (const file of [...manifest.output, ...manifest.deleted]) {
+      const res = await fetch(file.url, { headers: auth });
+      expect(res.headers.get('content-type')).toContain('application/fhir+ndjson');
+      const lines = (await res.text()).trim().split('\n').map((l) => JSON.parse(l) as unknown);
+      expect(lines).toHaveLength(1);
+      toValidate.push(...lines);
+    }
+    expect((await fetch(manifest.output[0].url)).status).toBe(401); // requiresAccessToken: the base's files need the token
+    expect((await fetch(statusUrl, { method: 'DELETE', headers: auth })).status).toBe(202);
+    expect((await fetch(statusUrl, { headers: auth })).status).toBe(404);
+    const validator = new FhirValidator();
+    expect(toValidate.map((r) => validator.errors(r))).toEqual(toValidate.map(() => []));
   });
 });
