@@ -103,6 +103,15 @@ describe('fhir-r4 by Bulk Data $export against the FHIR sandbox', () => {
     expect(log('wait').filter((e) => e.path.endsWith('/$export'))).toHaveLength(2); // one per export, none for the resume
   });
 
+  it('waits out a 429 burst with Retry-After on Bulk requests', async () => {
+    host.sandbox.setFaults('fhir-r4', 'throttled', { throttle: 2, retryAfter: 1 });
+    const started = Date.now();
+    const result = await readToEnd(adapter, ctx('throttled'), { resource: 'locations', checkpoint: null, batchSize: 100 });
+    expect(result.records.size).toBe(3);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(2000);
+    expect(log('throttled').filter((e) => e.status === 429)).toHaveLength(2);
+  });
+
   it('renews a token that expires in the middle of the download, once, and reads every row', async () => {
     const result = await drain(adapter, ctx('token'), { resource: 'appointments', checkpoint: null, batchSize: 25 }, Infinity, (_b, i) => {
       if (i === 3) host.sandbox.expireAllTokens();

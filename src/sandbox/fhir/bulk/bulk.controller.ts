@@ -45,6 +45,11 @@ export class FhirBulkController {
     if (bearerRequired && (!bearer || !sandbox.tokenValid(t.key, bearer[1]))) {
       throw new FhirSandboxError(401, 'login', 'Access token missing, invalid or expired', { 'WWW-Authenticate': 'Bearer' });
     }
+    if (bearerRequired && t.faults.throttle > 0) {
+      // The tenant's 429 burst (FhirSandbox.setFaults) reaches kick-off, status polls and files too (bulk-data-client#18).
+      t.faults.throttle--;
+      throw new FhirSandboxError(429, 'throttled', 'Too many requests', { 'Retry-After': String(t.faults.retryAfter) });
+    }
     return { t, base: `${req.protocol}://${req.get('host')}${FHIR_SANDBOX_PREFIX}/${vendor}/${tenant}` };
   }
 
