@@ -28,7 +28,7 @@ setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 50).
 const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(0)} MB`;
 
 async function startSandbox(patients: number): Promise<{ root: string; stop: () => void }> {
-  const child = spawn(process.execPath, [join(__dirname, 'bench-fhir', 'sandbox-host.js'), '--patients', String(patients), '--secret', SECRET], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, [join(__dirname, 'bench-fhir', 'sandbox-host.js'), '--patients', String(patients), '--secret', SECRET], { stdio: ['pipe', 'pipe', 'inherit'] });
   const first = await new Promise<string>((resolve, reject) => {
     createInterface({ input: child.stdout! }).once('line', resolve);
     child.once('exit', (code) => reject(new Error(`sandbox exited ${code}`)));

@@ -163,6 +163,20 @@ describe('fhir-r4 by Bulk Data $export against the FHIR sandbox', () => {
     expect(new Set(all).size).toBe(total);
     expect(log('resume').filter((e) => e.path.endsWith('/$export'))).toHaveLength(1);
   });
+  it('a server that stalls in the middle of a file ends the read with a temporary error after the timeout; the re-run resumes at the committed line', async () => {
+    bulk.configure({ linesPerFile: 40, stallAfterLines: 30 });
+    const total = data('stall').Appointment.size;
+    const stalled = await drain(adapter, ctx('stall', { requestTimeoutMs: 1000 }), { resource: 'appointments', checkpoint: null, batchSize: 10 });
+    expect(stalled.error).toMatchObject({ code: ProviderExceptionCode.CONNECTION_FAILED, temporary: true });
+    expect((stalled.checkpoint as unknown as BulkCheckpoint).export).toMatchObject({ file: 0, line: 30 });
+    bulk.configure({ stallAfterLines: 0 });
+    const resumed = await drain(adapter, ctx('stall'), { resource: 'appointments', checkpoint: stalled.checkpoint, batchSize: 10 });
+    expect(resumed.error).toBeNull();
+    const all = [...stalled.records, ...resumed.records].map((r) => r.externalId);
+    expect(all).toHaveLength(total);
+    expect(new Set(all).size).toBe(total);
+  });
+
   it('the sandbox by raw HTTP: kick-off rules, 202 status with Retry-After and X-Progress, a manifest, valid FHIR lines (deleted: transaction Bundles), DELETE', async () => {
     const base = `${host.root}/fhir-r4/raw`;
     host.sandbox.registerClient('raw-client', { clientSecret: 'pw' });

@@ -24,6 +24,9 @@ async function main(): Promise<void> {
   sandbox.tenant('fhir-r4', 'bench'); // generate now, not inside the first timed request
   const { port } = app.getHttpServer().address() as { port: number };
   process.stdout.write(`${JSON.stringify({ root: `http://127.0.0.1:${port}${FHIR_SANDBOX_PREFIX}` })}\n`);
+  // The parent holds our stdin: when it exits (finished or failed), so do we.
+  process.stdin.resume();
+  process.stdin.once('end', () => process.exit(0));
 }
 
 main().catch((error: Error) => {

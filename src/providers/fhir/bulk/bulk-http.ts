@@ -1,4 +1,5 @@
 import axios, { AxiosInstance, AxiosResponse } from 'axios';
+import type { IncomingMessage } from 'node:http';
 import type { Readable } from 'node:stream';
 import { instrumentAxios } from '../../../common/vendor-metrics';
 import { checkAxiosRequest, checkedAgents, throwIfRefused } from '../../common/outbound';
@@ -126,7 +127,16 @@ export class BulkHttp {
     for (let hop = 0; hop <= MAX_REDIRECTS; hop++) {
       const request: BulkRequest = { method: 'GET', url: current, accept: 'application/fhir+ndjson', stream: true, authorise };
       const response = await this.send(request);
-      if (response.status >= 200 && response.status < 300) return response.data as Readable;
+      if (response.status >= 200 && response.status < 300) {
+        // axios's timeout ends with the headers: a server that stalls mid-file would hang the read.
+        // Idle for timeoutMs (sending nothing, or us not reading while a batch commits) ends it as a
+        // temporary error; the re-run resumes at the last committed line.
+        const body = response.data as IncomingMessage;
+        const { timeoutMs } = this.http.settings;
+        body.setTimeout?.(timeoutMs, () => body.destroy(new ProviderException(ProviderExceptionCode.CONNECTION_FAILED,
+          `FHIR server sent nothing of ${this.http.label('GET', url)} for ${timeoutMs} ms`, { temporary: true })));
+        return body;
+      }
       if ([301, 302, 303, 307, 308].includes(response.status)) {
         (response.data as Readable).destroy();
         const location = response.headers.location;

@@ -18,7 +18,8 @@ export const PATIENT_COMPARTMENT: readonly SandboxResourceType[] = ['Patient', '
  * - `timeScale`: 1 = real time; 1/3600 turns an hour into a second;
  * - `linesPerFile`: NDJSON lines per output file (Cerner splits into many small files);
  * - `redirectFiles`: file URLs answer 307 to another origin (`localhost` ↔ `127.0.0.1`), as Cerner's storage does;
- * - `requiresAccessToken`: the manifest's flag; file URLs then need the bearer token.
+ * - `requiresAccessToken`: the manifest's flag; file URLs then need the bearer token;
+ * - `stallAfterLines`: when > 0, each file sends that many lines and then nothing, connection held open.
  */
 export interface BulkSettings {
   exportSeconds: number;
@@ -27,9 +28,12 @@ export interface BulkSettings {
   linesPerFile: number;
   redirectFiles: boolean;
   requiresAccessToken: boolean;
+  stallAfterLines: number;
 }
 
-export const DEFAULT_BULK_SETTINGS: BulkSettings = { exportSeconds: 0, retryAfterSeconds: 120, timeScale: 1, linesPerFile: 1000, redirectFiles: false, requiresAccessToken: true };
+export const DEFAULT_BULK_SETTINGS: BulkSettings = {
+  exportSeconds: 0, retryAfterSeconds: 120, timeScale: 1, linesPerFile: 1000, redirectFiles: false, requiresAccessToken: true, stallAfterLines: 0,
+};
 
 /** One NDJSON file of a job: output lines are `type` ids; deleted lines are `Type/id` references. */
 export interface BulkFile {

@@ -138,9 +138,17 @@ export class FhirBulkController {
     const lines = this.bulk.lines(job, n);
     const first = lines.next(); // a 404 for an unknown file is thrown here, before any byte is sent
     res.status(200).type('application/fhir+ndjson');
-    const rest = (function* () {
-      if (!first.done) yield first.value;
-      yield* lines;
+    const stallAfter = this.bulk.settings.stallAfterLines;
+    const closed = new Promise<void>((resolve) => res.once('close', () => resolve()));
+    const rest = (async function* () {
+      let n = 0;
+      for (let line = first; !line.done; line = lines.next()) {
+        if (stallAfter > 0 && n++ >= stallAfter) {
+          await closed; // a stalled server: the connection stays open, nothing more is sent
+          return;
+        }
+        yield line.value;
+      }
     })();
     Readable.from(rest).pipe(res);
   }
