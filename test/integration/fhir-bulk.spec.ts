@@ -177,6 +177,13 @@ describe('fhir-r4 by Bulk Data $export against the FHIR sandbox', () => {
     expect(new Set(all).size).toBe(total);
   });
 
+  it('error files become failed rows naming the issue codes, never the diagnostics', async () => {
+    bulk.configure({ errorLines: 2 });
+    const result = await readToEnd(adapter, ctx('errors'), { resource: 'locations', checkpoint: null, batchSize: 100 });
+    expect(result.records.size).toBe(3);
+    expect(result.failed).toEqual([1, 2].map(() => ({ externalId: null, code: 'bulk_export_error', message: 'The server could not export a Location (issue processing; vendor code EXPORT-17)' })));
+  });
+
   it('the sandbox by raw HTTP: kick-off rules, 202 status with Retry-After and X-Progress, a manifest, valid FHIR lines (deleted: transaction Bundles), DELETE', async () => {
     const base = `${host.root}/fhir-r4/raw`;
     host.sandbox.registerClient('raw-client', { clientSecret: 'pw' });

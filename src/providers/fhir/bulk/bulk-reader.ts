@@ -2,6 +2,7 @@ import { createInterface } from 'node:readline';
 import { collect, emptyBatch, seal } from '../../common/read-batch';
 import type { CanonicalRecord, Checkpoint, ReadBatch, ReadRequest } from '../../provider-adapter';
 import type { FhirResource } from '../fhir-types';
+import { outcomeCodes } from '../operation-outcome';
 import { BulkManifest, cleanUp, kickOff, pollExport, PollSettings } from './bulk-export';
 import type { BulkHttp } from './bulk-http';
 import { ProviderException, ProviderExceptionCode } from '../../provider.exception';
@@ -20,7 +21,7 @@ export interface BulkCheckpoint {
     statusUrl: string;
     kickedOffAt: string;
     since: string | null;
-    manifest: null | { transactionTime: string; requiresAccessToken: boolean; files: Array<{ kind: 'output' | 'deleted'; url: string }> };
+    manifest: null | { transactionTime: string; requiresAccessToken: boolean; files: Array<{ kind: 'output' | 'deleted' | 'error'; url: string }> };
     file: number;
     line: number;
   };
@@ -59,6 +60,8 @@ function keep(manifest: BulkManifest, type: string): NonNullable<NonNullable<Bul
     files: [
       ...manifest.output.filter((f) => f.type === type).map((f) => ({ kind: 'output' as const, url: f.url })),
       ...manifest.deleted.map((f) => ({ kind: 'deleted' as const, url: f.url })),
+      // One type per export: every error the server reports is about this type.
+      ...manifest.error.map((f) => ({ kind: 'error' as const, url: f.url })),
     ],
   };
 }
@@ -73,7 +76,9 @@ function keep(manifest: BulkManifest, type: string): NonNullable<NonNullable<Bul
  * When every file is read: `DELETE` on the status URL, and the next `_since` = `transactionTime`.
  * A status URL that is gone (404/410: expired or purged) starts a new export once; a file that is
  * gone drops the export from the checkpoint and raises a temporary error (the re-run starts anew).
- * A line that is not a FHIR resource in JSON is a failed row (`invalid_ndjson`), not a failed read.
+ * A line that is not a FHIR resource in JSON is a failed row (`invalid_ndjson`), not a failed read;
+ * each OperationOutcome of an `error` file is a failed row `bulk_export_error` naming its issue and
+ * vendor codes (never `diagnostics`, which can quote patient data).
  * @throws ProviderException from the HTTP client.
  */
 export async function* readBulk(http: BulkHttp, spec: BulkReadSpec, request: ReadRequest, signal?: AbortSignal): AsyncGenerator<ReadBatch> {
@@ -120,6 +125,11 @@ export async function* readBulk(http: BulkHttp, spec: BulkReadSpec, request: Rea
           // One bad line fails that row alone (named by position, never by content); the file goes on.
           batch.fetched++;
           batch.failed.push({ externalId: null, code: 'invalid_ndjson', message: `Bulk export file ${job.file + 1}, line ${n} is not a FHIR resource in JSON` });
+        } else if (file.kind === 'error') {
+          const { issueCodes, vendorCodes } = outcomeCodes(resource);
+          const codes = [issueCodes.length ? `issue ${issueCodes.join(',')}` : '', vendorCodes.length ? `vendor code ${vendorCodes.join(',')}` : ''].filter(Boolean).join('; ');
+          batch.fetched++;
+          batch.failed.push({ externalId: null, code: 'bulk_export_error', message: `The server could not export a ${spec.resourceType}${codes ? ` (${codes})` : ''}` });
         } else if (file.kind === 'deleted') {
           for (const entry of (resource.entry as Array<{ request?: { method?: string; url?: string } }> | undefined) ?? []) {
             const ref = entry.request?.method === 'DELETE' ? deletedRef(entry.request.url) : null;

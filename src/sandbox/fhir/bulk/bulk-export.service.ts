@@ -83,6 +83,7 @@ export class FhirBulkSandbox {
       const gone = (this.tombstones.get(t.key) ?? []).filter((d) => types.includes(d.type) && Date.parse(d.at) >= since).map((d) => `${d.type}/${d.id}`);
       chunk('deleted', 'Bundle', gone);
     }
+    if (this.settings.errorLines > 0) chunk('error', 'OperationOutcome', Array.from({ length: this.settings.errorLines }, (_, i) => `line-${i + 1}`));
     const job: BulkExportJob = {
       id, tenantKey: t.key, base, request: ask.request, transactionTime, files, secret: randomBytes(16).toString('base64url'),
       startedAt: Date.now(), readyAt: Date.now() + this.settings.exportSeconds * this.settings.timeScale * 1000,
@@ -119,7 +120,7 @@ export class FhirBulkSandbox {
       transactionTime: job.transactionTime, request: job.request, requiresAccessToken: job.requiresAccessToken,
       output: job.files.map((f, n) => [n, f] as const).filter(([, f]) => f.kind === 'output').map(([n, f]) => entry(n, f)),
       deleted: job.files.map((f, n) => [n, f] as const).filter(([, f]) => f.kind === 'deleted').map(([n, f]) => entry(n, f)),
-      error: [],
+      error: job.files.map((f, n) => [n, f] as const).filter(([, f]) => f.kind === 'error').map(([n, f]) => entry(n, f)),
     };
   }
 
@@ -133,6 +134,11 @@ export class FhirBulkSandbox {
     if (!file) throw new FhirSandboxError(404, 'not-found', 'File not found');
     const t = this.fhir.tenant(...(job.tenantKey.split('/') as [string, string]));
     for (const ref of file.refs) {
+      if (file.kind === 'error') {
+        // What servers write for a resource they could not export; diagnostics can quote data, so the client must not copy it.
+        yield `${JSON.stringify({ resourceType: 'OperationOutcome', issue: [{ severity: 'error', code: 'processing', details: { coding: [{ code: 'EXPORT-17' }] }, diagnostics: `Could not export ${ref} (Jane Doe)` }] })}\n`;
+        continue;
+      }
       if (file.kind === 'deleted') {
         yield `${JSON.stringify({ resourceType: 'Bundle', type: 'transaction', entry: [{ request: { method: 'DELETE', url: ref } }] })}\n`;
         continue;

@@ -19,7 +19,8 @@ export const PATIENT_COMPARTMENT: readonly SandboxResourceType[] = ['Patient', '
  * - `linesPerFile`: NDJSON lines per output file (Cerner splits into many small files);
  * - `redirectFiles`: file URLs answer 307 to another origin (`localhost` ↔ `127.0.0.1`), as Cerner's storage does;
  * - `requiresAccessToken`: the manifest's flag; file URLs then need the bearer token;
- * - `stallAfterLines`: when > 0, each file sends that many lines and then nothing, connection held open.
+ * - `stallAfterLines`: when > 0, each file sends that many lines and then nothing, connection held open;
+ * - `errorLines`: OperationOutcome lines of an `error` file in each manifest (0: `error: []`).
  */
 export interface BulkSettings {
   exportSeconds: number;
@@ -29,15 +30,16 @@ export interface BulkSettings {
   redirectFiles: boolean;
   requiresAccessToken: boolean;
   stallAfterLines: number;
+  errorLines: number;
 }
 
 export const DEFAULT_BULK_SETTINGS: BulkSettings = {
-  exportSeconds: 0, retryAfterSeconds: 120, timeScale: 1, linesPerFile: 1000, redirectFiles: false, requiresAccessToken: true, stallAfterLines: 0,
+  exportSeconds: 0, retryAfterSeconds: 120, timeScale: 1, linesPerFile: 1000, redirectFiles: false, requiresAccessToken: true, stallAfterLines: 0, errorLines: 0,
 };
 
-/** One NDJSON file of a job: output lines are `type` ids; deleted lines are `Type/id` references. */
+/** One NDJSON file of a job: output lines are `type` ids; deleted lines are `Type/id` references; error lines are the ids they name. */
 export interface BulkFile {
-  kind: 'output' | 'deleted';
+  kind: 'output' | 'deleted' | 'error';
   type: string;
   refs: string[];
 }
