@@ -184,7 +184,7 @@ describe('fhir-r4 by Bulk Data $export against the FHIR sandbox', () => {
     expect(result.failed).toEqual([1, 2].map(() => ({ externalId: null, code: 'bulk_export_error', message: 'The server could not export a Location (issue processing; vendor code EXPORT-17)' })));
   });
 
-  it('the sandbox by raw HTTP: kick-off rules, 202 status with Retry-After and X-Progress, a manifest, valid FHIR lines (deleted: transaction Bundles), DELETE', async () => {
+  it('the sandbox by raw HTTP: kick-off rules, 202 status with Retry-After and X-Progress, a manifest, valid FHIR lines (deleted: transaction Bundles; error: OperationOutcomes), DELETE', async () => {
     const base = `${host.root}/fhir-r4/raw`;
     host.sandbox.registerClient('raw-client', { clientSecret: 'pw' });
     const tokenRes = await fetch(`${base}/auth/token`, {
@@ -204,16 +204,17 @@ describe('fhir-r4 by Bulk Data $export against the FHIR sandbox', () => {
     const since = new Date().toISOString();
     bulk.deleteResource('fhir-r4', 'raw', 'Patient', [...data('raw').Patient.keys()][0]);
     host.sandbox.touch('fhir-r4', 'raw', 'Patient', [...data('raw').Patient.keys()][0]);
-    bulk.configure({ exportSeconds: 3600, retryAfterSeconds: 600, timeScale: 1 / 600 }); // 6 s, Retry-After 1 s
+    bulk.configure({ exportSeconds: 3600, retryAfterSeconds: 600, timeScale: 1 / 600, errorLines: 1 }); // 6 s, Retry-After 1 s
     const kick = await fetch(`${base}/Patient/$export?_type=Patient&_since=${encodeURIComponent(since)}&_outputFormat=application/fhir%2Bndjson`, { headers: async });
     expect(kick.status).toBe(202);
     const statusUrl = kick.headers.get('content-location')!;
     const running = await fetch(statusUrl, { headers: auth });
     expect({ status: running.status, retryAfter: running.headers.get('retry-after'), progress: running.headers.get('x-progress') }).toEqual({ status: 202, retryAfter: '1', progress: expect.stringMatching(/^in-progress \(\d+%\)$/) });
     bulk.finishAll();
-    const manifest = (await (await fetch(statusUrl, { headers: auth })).json()) as { transactionTime: string; request: string; requiresAccessToken: boolean; output: Array<{ type: string; url: string; count: number }>; deleted: Array<{ type: string; url: string }>; error: unknown[] };
-    expect(manifest).toMatchObject({ requiresAccessToken: true, request: expect.stringContaining('/Patient/$export?_type=Patient'), output: [{ type: 'Patient', count: 1 }], deleted: [{ type: 'Bundle' }], error: [] });
-    for (const file of [...manifest.output, ...manifest.deleted]) {
+    type Files = Array<{ type: string; url: string; count: number }>;
+    const manifest = (await (await fetch(statusUrl, { headers: auth })).json()) as { transactionTime: string; request: string; requiresAccessToken: boolean; output: Files; deleted: Files; error: Files };
+    expect(manifest).toMatchObject({ requiresAccessToken: true, request: expect.stringContaining('/Patient/$export?_type=Patient'), output: [{ type: 'Patient', count: 1 }], deleted: [{ type: 'Bundle' }], error: [{ type: 'OperationOutcome', count: 1 }] });
+    for (const file of [...manifest.output, ...manifest.deleted, ...manifest.error]) {
       const res = await fetch(file.url, { headers: auth });
       expect(res.headers.get('content-type')).toContain('application/fhir+ndjson');
       const lines = (await res.text()).trim().split('\n').map((l) => JSON.parse(l) as unknown);
