@@ -37,7 +37,7 @@ export function capabilityStatement(profile: FhirSandboxProfile, base: string): 
           ...(profile.countParam ? [{ name: profile.countParam, type: 'number' }] : []),
         ],
       })),
-      operation: bulkOperations(profile.bulkExport ?? BULK_LEVELS),
+      operation: bulkOperations(profile.bulkExportLevels ?? BULK_LEVELS),
     }],
   };
 }

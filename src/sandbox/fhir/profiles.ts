@@ -10,7 +10,7 @@ export interface FhirSandboxProfile {
   /** The name on the CapabilityStatement. */
   software: string;
   /** Levels of Bulk `$export` it serves (bulk/bulk-types.ts); absent: all three. */
-  bulkExport?: readonly BulkLevel[];
+  bulkExportLevels?: readonly BulkLevel[];
   /** Page size parameter (null: the server picks, e.g. eClinicalWorks) and its default/maximum. */
   countParam: string | null;
   defaultCount: number;

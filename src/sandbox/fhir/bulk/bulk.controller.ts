@@ -12,10 +12,10 @@ import { BULK_LEVELS, BulkExportJob, BulkLevel } from './bulk-types';
 type ExportQuery = Record<string, string | string[] | undefined>;
 const one = (v: string | string[] | undefined): string | undefined => (Array.isArray(v) ? v.join(',') : v);
 
-/** The storage origin of redirected files: the same server under the other loopback name. */
+/** The storage origin of redirected files: the same server under the other loopback name (any other host: itself). */
 function otherOrigin(req: Request): string {
   const host = req.get('host') ?? '';
-  const swapped = host.startsWith('localhost') ? host.replace(/^localhost/, '127.0.0.1') : host.replace(/^[^:]+/, 'localhost');
+  const swapped = host.startsWith('localhost') ? host.replace(/^localhost/, '127.0.0.1') : host.startsWith('127.0.0.1') ? host.replace(/^127\.0\.0\.1/, 'localhost') : host;
   return `${req.protocol}://${swapped}`;
 }
 
@@ -55,7 +55,7 @@ export class FhirBulkController {
 
   private kickOff(level: BulkLevel, vendor: string, tenant: string, query: ExportQuery, req: Request, res: Response, groupId?: string): void {
     const { t, base } = this.open(vendor, tenant, req, res);
-    if (!(t.profile.bulkExport ?? BULK_LEVELS).includes(level)) throw new FhirSandboxError(404, 'not-supported', `This server has no ${level}-level $export`);
+    if (!(t.profile.bulkExportLevels ?? BULK_LEVELS).includes(level)) throw new FhirSandboxError(404, 'not-supported', `This server has no ${level}-level $export`);
     if (!/respond-async/i.test(req.get('prefer') ?? '')) throw new FhirSandboxError(400, 'invalid', 'Prefer: respond-async is required');
     for (const name of Object.keys(query)) {
       if (!['_type', '_since', '_outputFormat'].includes(name)) throw new FhirSandboxError(400, 'not-supported', `Parameter ${name.slice(0, 40)} is not supported`);
