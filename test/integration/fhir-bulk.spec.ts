@@ -3,7 +3,7 @@ import { FhirR4Adapter } from '../../src/providers/fhir-r4/fhir-r4.adapter';
 import type { BulkCheckpoint } from '../../src/providers/fhir/bulk/bulk-reader';
 import { ProviderException, ProviderExceptionCode } from '../../src/providers/provider.exception';
 import { AdapterContext, CanonicalRecord, Checkpoint, ReadBatch, ReadRequest, ResourceType } from '../../src/providers/provider-adapter';
-import { BULK_GROUP_ALL, DEFAULT_BULK_SETTINGS, FhirBulkSandbox } from '../../src/sandbox/fhir';
+import { BULK_GROUP_ALL, DEFAULT_BULK_SETTINGS, FHIR_SANDBOX_PROFILES, FhirBulkSandbox } from '../../src/sandbox/fhir';
 import { fhirContext, FhirSandboxHost, keyPair, makeFhirAdapter, startFhirSandbox } from '../helpers/fhir';
 import { FhirValidator } from '../helpers/fhir-validator';
 import { dropKeys } from '../helpers/nexhealth';
@@ -79,6 +79,22 @@ describe('fhir-r4 by Bulk Data $export against the FHIR sandbox', () => {
     const providers = await readToEnd(adapter, ctx('group', { groupId: BULK_GROUP_ALL }), { resource: 'providers', checkpoint: null, batchSize: 100 });
     expect(providers.records.size).toBe(data('group').Practitioner.size);
     expect(log('group').filter((e) => e.path.endsWith('$export')).map((e) => e.path.split('/fhir-r4/group/')[1])).toEqual([`Group/${BULK_GROUP_ALL}/$export`, '$export']);
+  });
+
+  it('auto follows what the CapabilityStatement advertises: a Group-only server is read by Group export with groupId, else by search', async () => {
+    const profile = FHIR_SANDBOX_PROFILES['fhir-r4'];
+    profile.bulkExportLevels = ['group']; // as Epic: Group/{id}/$export only
+    try {
+      const byGroup = await readToEnd(adapter, ctx('grouponly', { groupId: BULK_GROUP_ALL }), { resource: 'coverages', checkpoint: null, batchSize: 100 });
+      expect(byGroup.records.size).toBe(data('grouponly').Coverage.size);
+      expect(byGroup.checkpoint).toMatchObject({ mode: 'bulk' });
+      const bySearch = await readToEnd(adapter, ctx('grouponly', { groupId: BULK_GROUP_ALL }), { resource: 'locations', checkpoint: null, batchSize: 100 });
+      expect(bySearch.records.size).toBe(3);
+      expect(bySearch.checkpoint).not.toHaveProperty('mode');
+      expect(log('grouponly').filter((e) => e.path.endsWith('$export')).map((e) => e.path.split('/grouponly/')[1])).toEqual([`Group/${BULK_GROUP_ALL}/$export`]);
+    } finally {
+      delete profile.bulkExportLevels;
+    }
   });
 
   it('honours Retry-After (hours compressed by the time scale) and turns a wait over the cap into a temporary error; the re-run resumes the same export', async () => {
