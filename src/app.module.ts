@@ -11,9 +11,11 @@ import { HealthModule } from './modules/health/health.module';
 import { IntegrationsModule } from './modules/integrations/integrations.module';
 import { OperationsModule } from './modules/operations/operations.module';
 import { OrganizationsModule } from './modules/organizations/organizations.module';
+import { PersonsModule } from './modules/persons/persons.module';
 import { RecordsModule } from './modules/records/records.module';
 import { SyncJobsModule } from './modules/sync-jobs/sync-jobs.module';
 import { TransformationsModule } from './modules/transformations/transformations.module';
+import { ConflictsModule } from './modules/conflicts/conflicts.module';
 import { WebhooksModule } from './modules/webhooks/webhooks.module';
 import { ProvidersModule } from './providers/providers.module';
 import { QueueModule } from './queue/queue.module';
@@ -58,7 +60,9 @@ import { FhirSandboxModule } from './sandbox/fhir';
     IntegrationsModule,
     SyncJobsModule,
     RecordsModule,
+    PersonsModule,
     TransformationsModule,
+    ConflictsModule,
     FhirModule,
     ActionsModule,
     WebhooksModule,

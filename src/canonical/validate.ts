@@ -174,3 +174,18 @@ export function isCanonicalFieldPath(resource: ResourceType, path: string, throu
   }
   return false;
 }
+
+/**
+ * Checks a partial record (the body of a local edit): each given top-level field must be a field
+ * of the resource's canonical type and hold a value of its type (the rules of
+ * {@link validateCanonicalRecord}, paths without the `data.` prefix). Pure.
+ */
+export function validateCanonicalFields(resource: ResourceType, fields: Record<string, unknown>): CanonicalProblem[] {
+  const out: CanonicalProblem[] = [];
+  const shape = SHAPES[resource];
+  for (const [key, value] of Object.entries(fields)) {
+    if (!Object.hasOwn(shape, key)) out.push({ path: key, message: `is not a field of canonical ${resource}` });
+    else checkKind(shape[key], value, key, out);
+  }
+  return out;
+}

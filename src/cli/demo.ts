@@ -6,6 +6,7 @@ import { loadEnv } from '../config/env';
 import { buildOpenDentalSandbox, mutateOpenDentalSandbox } from '../sandbox/opendental-db';
 import { ensureSandboxReader } from '../sandbox/opendental-db/reader-user';
 import { DemoClient, JobView } from './demo-client';
+import { demoFhir } from './demo-fhir';
 import { demoNexHealth } from './demo-nexhealth';
 import { demoOpenDentalApi } from './demo-opendental-api';
 
@@ -96,7 +97,8 @@ async function main(): Promise<void> {
   summary('Incremental sync', incremental);
 
   await demoOpenDentalApi(app, client, base, env.sandboxMysqlUrl, database, (id, mode) => runSync(client, id, mode), summary);
-  await demoNexHealth(app, client, base, 9, (id, mode) => runSync(client, id, mode), summary);
+  await demoNexHealth(app, client, base, 10, (id, mode) => runSync(client, id, mode), summary);
+  await demoFhir(app, client, base, 12, (id, mode) => runSync(client, id, mode), summary);
 
   out(`\nSwagger UI: ${base}/docs   (JSON: ${base}/docs-json)`);
   out(`API key:    ${org.apiKey.key}`);

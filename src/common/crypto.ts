@@ -1,4 +1,4 @@
-import { createCipheriv, createDecipheriv, createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { createCipheriv, createDecipheriv, createHash, createHmac, createSecretKey, KeyObject, randomBytes, timingSafeEqual } from 'node:crypto';
 
 const VERSION = 1;
 const IV_BYTES = 12;
@@ -20,8 +20,12 @@ export class DecryptionError extends Error {
  * (for example `organizationId:integrationId`), so a value copied to another row fails.
  */
 export class Cipher {
-  constructor(private readonly key: Buffer) {
+  /** The key as a KeyObject, made once: a raw Buffer is re-imported on every createCipheriv (2-3× the cost per call on Node 24). */
+  private readonly key: KeyObject;
+
+  constructor(key: Buffer) {
     if (key.length !== 32) throw new Error('AES-256-GCM needs a 32-byte key');
+    this.key = createSecretKey(key);
   }
 
   private ivPool = Buffer.alloc(0);
@@ -75,12 +79,22 @@ export function sha256Hex(value: string): string {
   return createHash('sha256').update(value).digest('hex');
 }
 
-/** Keyed content hash (HMAC-SHA256, hex) of the concatenated `parts`: equal inputs give equal hashes, but a low-entropy field (SSN) cannot be guessed from it. */
-export function contentHash(key: Buffer, ...parts: string[]): string {
+/**
+ * Keyed content hash (HMAC-SHA256, hex) of the concatenated `parts`: equal inputs give equal
+ * hashes, but a low-entropy field (SSN) cannot be guessed from it. Hot paths pass a KeyObject
+ * made once ({@link secretKey}): a Buffer key is imported again on every call (3-10× the cost of
+ * the HMAC itself for a record-sized input on Node 24).
+ */
+export function contentHash(key: Buffer | KeyObject, ...parts: string[]): string {
   // Parts are fed one by one: the same hash as of their concatenation, without building it.
   const hmac = createHmac('sha256', key);
   for (const part of parts) hmac.update(part);
   return hmac.digest('hex');
+}
+
+/** A key imported once for repeated HMACs and ciphers. */
+export function secretKey(key: Buffer): KeyObject {
+  return createSecretKey(key);
 }
 
 /** Derives a purpose-specific sub-key so one master key never serves two purposes. */

@@ -33,6 +33,8 @@ export interface AppEnv {
   secretsCacheTtlSeconds: number;
   /** Secrets an integration may reference must be named `<prefix><organizationId>/…` (tenant isolation in a shared AWS account). */
   secretsNamePrefix: string;
+  /** Seconds a hub-generated client key stays in the integration's JWKS after a rotation (CLIENT_KEY_GRACE_SECONDS). */
+  clientKeyGraceSeconds: number;
   /** Seconds between scheduled health checks of every enabled integration (`HEALTH_CHECK_INTERVAL_SECONDS`). */
   healthCheckIntervalSeconds: number;
   /**
@@ -175,6 +177,7 @@ export function loadEnv(source: NodeJS.ProcessEnv = process.env): AppEnv {
     awsEndpointUrlSecretsManager: source.AWS_ENDPOINT_URL_SECRETS_MANAGER ? url(source, 'AWS_ENDPOINT_URL_SECRETS_MANAGER', '', ['http:', 'https:']) : null,
     secretsCacheTtlSeconds: int(source, 'SECRETS_CACHE_TTL_SECONDS', 300, 0, 86400),
     secretsNamePrefix: source.SECRETS_NAME_PREFIX ?? 'ehr-sync-hub/',
+    clientKeyGraceSeconds: int(source, 'CLIENT_KEY_GRACE_SECONDS', 86400, 0, 2592000),
     healthCheckIntervalSeconds: int(source, 'HEALTH_CHECK_INTERVAL_SECONDS', 300, 1, 86400),
     metricsToken,
     metricsPort: source.METRICS_PORT ? int(source, 'METRICS_PORT', 0, 0, 65535) : null,

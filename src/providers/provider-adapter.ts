@@ -41,6 +41,13 @@ export interface VendorCapabilities {
    * periodic full pass on the integration's reconciliation interval.
    */
   reconcileDeletes?: ResourceType[];
+  /**
+   * Incremental resources that tombstone by reconciliation inside the adapter (for example FHIR,
+   * which reads unseen ids back by id before tombstoning, so windowed reads stay safe): an
+   * incremental schedule still makes their full pass every reconciliation interval, without the
+   * engine's own sweep.
+   */
+  periodicFullPass?: ResourceType[];
 }
 
 /** A credential the integration form asks for; values are never returned by the API. */
@@ -101,6 +108,12 @@ export interface AdapterContext {
   credentials: Record<string, string>;
   /** Aborted when the job is cancelled or the process shuts down; adapters stop between pages. */
   signal?: AbortSignal;
+  /**
+   * External ids of this integration's live stored records of a resource, ascending, in pages,
+   * after `after` (exclusive). Given by the sync engine; adapters of servers that search only
+   * within a patient fan out over the stored patients with it (FHIR per-patient reads).
+   */
+  storedExternalIds?(resource: ResourceType, after: string | null): AsyncIterable<string[]>;
 }
 
 /** Result of `testConnection`. `message` is safe to show (no secrets, no PHI). */
@@ -129,6 +142,11 @@ export interface ReadRequest {
   resource: ResourceType;
   /** null = start a full pass from the beginning. */
   checkpoint: Checkpoint | null;
+  /**
+   * With `checkpoint: null`: the checkpoint the previous pass left, if any. An adapter may carry
+   * forward what it knew (the ids of the last pass, to tombstone those a new full pass no longer sees).
+   */
+  priorCheckpoint?: Checkpoint | null;
   /** Records per batch (the engine's transaction size). */
   batchSize: number;
   /** Stop after this many source rows; the last checkpoint lets the next run continue. */
@@ -157,6 +175,7 @@ export interface ReadBatch {
 /** Write-back actions the actions API offers (vendor-neutral names). */
 export const ACTION_TYPES = [
   'create_patient', 'create_appointment', 'confirm_appointment', 'cancel_appointment', 'reschedule_appointment', 'add_appointment_note',
+  'update_patient',
 ] as const;
 export type ActionType = (typeof ACTION_TYPES)[number];
 
@@ -261,6 +280,41 @@ export interface ListDatabasesCapability {
   list(ctx: AdapterContext): Promise<string[]>;
 }
 
+/** A public JSON Web Key (RFC 7517): public members only, with `kid`, `alg` and `use: "sig"`. */
+export interface PublicJwk {
+  kty: 'RSA' | 'EC';
+  kid: string;
+  alg: string;
+  use: 'sig';
+  n?: string;
+  e?: string;
+  crv?: string;
+  x?: string;
+  y?: string;
+}
+
+/** A key pair the hub made for a client: the private half for the credentials, the public half for the JWKS. */
+export interface GeneratedClientKey {
+  /** PEM (PKCS#8), stored encrypted under the credential field {@link ClientKeyCapability.credentialField}. */
+  privateKeyPem: string;
+  publicJwk: PublicJwk;
+}
+
+/**
+ * The "hub-generated client keys" capability (SMART Backend Services with a JWKS URL): when an
+ * integration is created without any credential, the hub generates the key pair with this object,
+ * keeps the private key like any credential and serves the public keys at
+ * `GET /api/v1/integrations/:id/jwks.json`; rotation generates another.
+ */
+export interface ClientKeyCapability {
+  /** The credential field that holds the private key (`privateKey`). */
+  readonly credentialField: string;
+  /** The config field that names the key in use (`keyId`, the JWT `kid`). */
+  readonly keyIdField: string;
+  /** A new key pair for the integration's config (its signing algorithm). */
+  generate(config: Record<string, unknown>): GeneratedClientKey;
+}
+
 /**
  * The count capability (count reconciliation): how many live records a full read of a resource
  * would store, asked of the source where that is cheap (one `COUNT(*)`, one search total), so a
@@ -315,4 +369,6 @@ export interface ProviderAdapter {
 
   /** Present when the source can count what a full read would store (count reconciliation after full syncs). */
   readonly counts?: SourceCountCapability;
+  /** Present when the vendor authenticates clients by a key the hub can generate and publish as a JWKS. */
+  readonly clientKeys?: ClientKeyCapability;
 }

@@ -10,7 +10,7 @@ const SCHEME: WebhookSchemeDefinition = {
 };
 
 /** A bare adapter of vendor `id`, with the given capability objects. */
-function adapter(id: string, extra: Partial<Pick<ProviderAdapter, 'webhooks' | 'writeBack' | 'listDatabases' | 'counts'>> = {}): ProviderAdapter {
+function adapter(id: string, extra: Partial<Pick<ProviderAdapter, 'webhooks' | 'writeBack' | 'listDatabases' | 'counts' | 'clientKeys'>> = {}): ProviderAdapter {
   return {
     descriptor: { id, name: id, category: 'ehr', description: id, capabilities: { resources: ['patients'], incremental: [] }, configSchema: {}, credentialFields: [] },
     testConnection: async () => ({ ok: true, message: 'ok' }),
@@ -51,15 +51,16 @@ describe('ProviderRegistryService', () => {
 
   it('the catalog derives its capability booleans from which objects an adapter provides', () => {
     const bare = vendorEntry(adapter('bare'));
-    expect(bare.capabilities).toEqual({ resources: ['patients'], incremental: [], reconcileDeletes: [], webhooks: false, writeBack: false, listDatabases: false, countSource: false, registerWebhooks: false });
+    expect(bare.capabilities).toEqual({ resources: ['patients'], incremental: [], reconcileDeletes: [], webhooks: false, writeBack: false, listDatabases: false, countSource: false, clientKeys: false, registerWebhooks: false });
     expect(bare.webhooks).toBeUndefined();
     const full = vendorEntry(adapter('full', {
       webhooks: hooks({ 'full-sig': SCHEME }, true),
       writeBack: { actions: ['create_patient'], performAction: async () => ({ result: {}, records: [] }), findSlots: async () => [] },
       listDatabases: { list: async () => [] },
       counts: { countSource: async () => null },
+      clientKeys: { credentialField: 'privateKey', keyIdField: 'keyId', generate: () => { throw new Error('not called'); } },
     }));
-    expect(full.capabilities).toMatchObject({ webhooks: true, writeBack: true, listDatabases: true, countSource: true, registerWebhooks: true });
+    expect(full.capabilities).toMatchObject({ webhooks: true, writeBack: true, listDatabases: true, countSource: true, clientKeys: true, registerWebhooks: true });
     expect(full.webhooks).toEqual({ defaultScheme: 'full-sig', schemes: ['full-sig', 'standard-webhooks'], events: ['patients'] });
     expect(vendorEntry(adapter('push', { webhooks: hooks() })).capabilities).toMatchObject({ webhooks: true, registerWebhooks: false });
   });

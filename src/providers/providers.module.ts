@@ -8,6 +8,13 @@ import { OpenDentalApiModule } from './opendental-api/opendental-api.module';
 import { OpenDentalDbAdapter } from './opendental-db/opendental-db.adapter';
 import { OpenDentalDbModule } from './opendental-db/opendental-db.module';
 import { ProviderAdapter } from './provider-adapter';
+import { ATHENAHEALTH_VENDOR } from './athenahealth';
+import { ECLINICALWORKS_VENDOR } from './eclinicalworks';
+import { EPIC_VENDOR } from './epic';
+import { MEDITECH_VENDOR } from './meditech';
+import { NEXTGEN_VENDOR } from './nextgen';
+import { ORACLE_HEALTH_VENDOR } from './oracle-health';
+import { VERADIGM_VENDOR } from './veradigm';
 import { PROVIDER_ADAPTERS, ProviderRegistryService } from './provider-registry.service';
 
 /** A vendor: its Nest module and the adapter class that module exports. */
@@ -25,6 +32,8 @@ const VENDORS: VendorRegistration[] = [
   { module: OpenDentalApiModule, adapter: OpenDentalApiAdapter },
   { module: NexHealthModule, adapter: NexHealthAdapter },
   { module: FhirR4Module, adapter: FhirR4Adapter },
+  // The seven EHRs: profiles (data) over the FHIR R4 adapter (providers/fhir/profile.ts).
+  EPIC_VENDOR, ORACLE_HEALTH_VENDOR, ATHENAHEALTH_VENDOR, ECLINICALWORKS_VENDOR, NEXTGEN_VENDOR, MEDITECH_VENDOR, VERADIGM_VENDOR,
 ];
 
 /** Gathers every vendor module's adapter into one list under {@link PROVIDER_ADAPTERS}. */

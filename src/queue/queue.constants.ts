@@ -8,6 +8,8 @@ export enum QueueName {
   SCHEDULES = 'schedules',
   /** Re-applying an integration's transformation rules to stored records (job data: the transformation_runs row id). */
   DATA_TRANSFORMATION = 'data-transformation',
+  /** Applying the conflict policy to an integration's newly detected conflicts (job data: the integration id). */
+  CONFLICT_RESOLUTION = 'conflict-resolution',
 }
 
 /** Job names; start-up fails if one has no processor (see JobProcessors in job-processors.ts). */
@@ -18,6 +20,7 @@ export enum JobName {
   SCHEDULE_TICK = 'schedule-tick',
   HEALTH_CHECK = 'health-check',
   REAPPLY_TRANSFORMATIONS = 'reapply-transformations',
+  RESOLVE_CONFLICTS = 'resolve-conflicts',
 }
 
 /** The queue each job name is added to and processed from. */
@@ -28,7 +31,20 @@ export const JOB_QUEUES: Readonly<Record<JobName, QueueName>> = {
   [JobName.SCHEDULE_TICK]: QueueName.SCHEDULES,
   [JobName.HEALTH_CHECK]: QueueName.SCHEDULES,
   [JobName.REAPPLY_TRANSFORMATIONS]: QueueName.DATA_TRANSFORMATION,
+  [JobName.RESOLVE_CONFLICTS]: QueueName.CONFLICT_RESOLUTION,
 };
+
+/**
+ * Data of a `conflict-resolution` job: the integration whose undecided conflicts (strategy still
+ * NULL) get the organization's policy; the processor reloads them and returns when none is left.
+ */
+export interface ConflictJobData {
+  integrationId: string;
+}
+
+/** Temporary failures retry after 1 s, 2 s, 4 s: four attempts in all (a decided conflict is never decided again). */
+export const CONFLICT_JOB_ATTEMPTS = 4;
+export const CONFLICT_JOB_BACKOFF_MS = 1000;
 
 /** Data of a `data-transformation` job: the id of the `transformation_runs` row. */
 export interface TransformationJobData {

@@ -3,7 +3,7 @@ import { Queue } from 'bullmq';
 import IORedis from 'ioredis';
 import { APP_ENV } from '../config/config.module';
 import { AppEnv } from '../config/env';
-import { ActionJobData, QueueName, ScheduleJobData, SyncJobData, TransformationJobData, WebhookJobData } from './queue.constants';
+import { ActionJobData, ConflictJobData, QueueName, ScheduleJobData, SyncJobData, TransformationJobData, WebhookJobData } from './queue.constants';
 import { JobProcessors } from './job-processors';
 import { createRedis } from './redis';
 
@@ -19,6 +19,8 @@ export const WEBHOOK_QUEUE = Symbol('WEBHOOK_QUEUE');
 export const SCHEDULES_QUEUE = Symbol('SCHEDULES_QUEUE');
 /** The `data-transformation` queue. */
 export const TRANSFORMATION_QUEUE = Symbol('TRANSFORMATION_QUEUE');
+/** The `conflict-resolution` queue. */
+export const CONFLICT_QUEUE = Symbol('CONFLICT_QUEUE');
 /** Every queue above, as `Queue[]` (metrics and the queue dashboard show them all). */
 export const ALL_QUEUES = Symbol('ALL_QUEUES');
 
@@ -57,13 +59,18 @@ export const ALL_QUEUES = Symbol('ALL_QUEUES');
       useFactory: (redis: IORedis) => new Queue<TransformationJobData>(QueueName.DATA_TRANSFORMATION, { connection: redis }),
     },
     {
+      provide: CONFLICT_QUEUE,
+      inject: [REDIS],
+      useFactory: (redis: IORedis) => new Queue<ConflictJobData>(QueueName.CONFLICT_RESOLUTION, { connection: redis }),
+    },
+    {
       provide: ALL_QUEUES,
-      inject: [SYNC_QUEUE, ACTIONS_QUEUE, WEBHOOK_QUEUE, SCHEDULES_QUEUE, TRANSFORMATION_QUEUE],
+      inject: [SYNC_QUEUE, ACTIONS_QUEUE, WEBHOOK_QUEUE, SCHEDULES_QUEUE, TRANSFORMATION_QUEUE, CONFLICT_QUEUE],
       useFactory: (...queues: Queue[]) => queues,
     },
     JobProcessors,
   ],
-  exports: [REDIS, SYNC_QUEUE, ACTIONS_QUEUE, WEBHOOK_QUEUE, SCHEDULES_QUEUE, TRANSFORMATION_QUEUE, ALL_QUEUES, JobProcessors],
+  exports: [REDIS, SYNC_QUEUE, ACTIONS_QUEUE, WEBHOOK_QUEUE, SCHEDULES_QUEUE, TRANSFORMATION_QUEUE, CONFLICT_QUEUE, ALL_QUEUES, JobProcessors],
 })
 export class QueueModule implements OnApplicationShutdown {
   constructor(
@@ -72,6 +79,7 @@ export class QueueModule implements OnApplicationShutdown {
     @Inject(WEBHOOK_QUEUE) private readonly webhooks: Queue,
     @Inject(SCHEDULES_QUEUE) private readonly schedules: Queue,
     @Inject(TRANSFORMATION_QUEUE) private readonly transformations: Queue,
+    @Inject(CONFLICT_QUEUE) private readonly conflicts: Queue,
     @Inject(REDIS) private readonly redis: IORedis,
   ) {}
 
@@ -81,6 +89,7 @@ export class QueueModule implements OnApplicationShutdown {
     await this.webhooks.close();
     await this.schedules.close();
     await this.transformations.close();
+    await this.conflicts.close();
     await this.redis.quit().catch(() => undefined);
   }
 }

@@ -116,8 +116,12 @@ describe('OpenAPI: typed canonical schemas per resource', () => {
       for (const [key, prop] of Object.entries((schemaOf(doc, name).properties ?? {}) as Record<string, SchemaNode>)) {
         const target = prop.type === 'array' ? (prop.items as SchemaNode) : prop;
         const nested = refName(target);
+        // A map whose values have a schema of their own (a record's `edits` by field) is typed: walk its values.
+        const mapOf = target.type === 'object' ? refName(target.additionalProperties as SchemaNode) : undefined;
         if (nested) walk(nested);
-        else if (target.type === 'object' && key !== 'raw') freeForm.push(`${name}.${key}`);
+        else if (mapOf) walk(mapOf);
+        // An edit's local, source and base values hold the named canonical field's value: its schema is that field's in the DataDto.
+        else if (target.type === 'object' && key !== 'raw' && !(name === 'FieldEditDto' && ['local', 'source', 'base'].includes(key))) freeForm.push(`${name}.${key}`);
         if (key === 'data' && prop.type !== 'array' && !nested?.endsWith('DataDto')) freeForm.push(`${name}.data -> ${nested}`);
       }
     };

@@ -34,11 +34,11 @@ describe('operations: /metrics and the queue dashboard', () => {
     // The route label is the pattern, never the id in the path.
     expect(text).toMatch(/route="\/api\/v1\/patients\/:id",status_code="404"/);
     expect(text).not.toContain('00000000-0000-4000-8000-000000000000');
-    for (const queue of ['sync-jobs', 'actions', 'webhook-processing', 'schedules', 'data-transformation']) {
+    for (const queue of ['sync-jobs', 'actions', 'webhook-processing', 'schedules', 'data-transformation', 'conflict-resolution']) {
       expect(text).toMatch(new RegExp(`bullmq_queue_jobs\\{queue="${queue}",state="waiting"\\} \\d+`));
       expect(text).toMatch(new RegExp(`bullmq_queue_jobs\\{queue="${queue}",state="failed"\\} \\d+`));
     }
-    for (const series of ['process_resident_memory_bytes', 'nodejs_eventloop_lag_seconds', 'sync_records_total', 'vendor_requests_total', 'webhook_deliveries_total']) {
+    for (const series of ['process_resident_memory_bytes', 'nodejs_eventloop_lag_seconds', 'sync_records_total', 'vendor_requests_total', 'webhook_deliveries_total', 'conflict_decisions_total']) {
       expect(text).toContain(`# TYPE ${series}`);
     }
   });
@@ -59,7 +59,7 @@ describe('operations: /metrics and the queue dashboard', () => {
     expect(page.headers['content-type']).toMatch(/text\/html/);
     const api = await t.http.get('/admin/queues/api/queues').set('Authorization', 'Basic ' + Buffer.from(`ops:${t.adminKey}`).toString('base64')).expect(200);
     const names = (api.body.queues as Array<{ name: string; readOnlyMode: boolean }>).map((q) => q.name).sort();
-    expect(names).toEqual(['actions', 'data-transformation', 'schedules', 'sync-jobs', 'webhook-processing']);
+    expect(names).toEqual(['actions', 'conflict-resolution', 'data-transformation', 'schedules', 'sync-jobs', 'webhook-processing']);
     // Outside production the dashboard may retry and clean jobs.
     expect(api.body.queues.every((q: { readOnlyMode: boolean }) => q.readOnlyMode === false)).toBe(true);
   });
@@ -106,7 +106,7 @@ describe('operations: the queue dashboard in production', () => {
     const t = await bootAppWith({ NODE_ENV: 'production', ADMIN_API_KEY: adminKey, ENCRYPTION_KEY: Buffer.alloc(32, 7).toString('base64') });
     try {
       const api = await t.http.get('/admin/queues/api/queues').set('Authorization', `Bearer ${adminKey}`).expect(200);
-      expect(api.body.queues).toHaveLength(5);
+      expect(api.body.queues).toHaveLength(6);
       expect(api.body.queues.every((q: { readOnlyMode: boolean }) => q.readOnlyMode === true)).toBe(true);
     } finally {
       await t.close();

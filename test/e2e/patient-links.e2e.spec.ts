@@ -114,6 +114,37 @@ describe('patient links across sources and GET /patients/:id/sources', () => {
     expect(rootSource.sections.appointments.length).toBe(linkedSource.sections.appointments.length);
   });
 
+  it('puts every patient into a person: a linked pair shares one, and no person joins two different office patients', async () => {
+    const firsts = await all(first);
+    const seconds = await all(second);
+    const persons = new Map<string, PatientDto[]>();
+    const family = firsts[0].data.names[0].family;
+    const found = (await t.http.get(`/api/v1/persons?q=${encodeURIComponent(family)}`).set('Authorization', org.auth).expect(200)).body.data;
+    expect(found.length).toBeGreaterThan(0);
+    const page = async (cursor: string | null): Promise<{ data: Array<{ id: string; recordCount: number }>; nextCursor: string | null }> =>
+      (await t.http.get(`/api/v1/persons?limit=500${cursor ? `&cursor=${cursor}` : ''}`).set('Authorization', org.auth).expect(200)).body;
+    let cursor: string | null = null;
+    let records = 0;
+    do {
+      const res = await page(cursor);
+      for (const p of res.data) {
+        records += p.recordCount;
+        if (p.recordCount > 1) persons.set(p.id, []);
+      }
+      cursor = res.nextCursor;
+    } while (cursor);
+    expect(records).toBe(firsts.length + seconds.length);
+    const byId = new Map([...firsts, ...seconds].map((p) => [p.id, p]));
+    for (const personId of [...persons.keys()].slice(0, 40)) {
+      const detail = (await t.http.get(`/api/v1/persons/${personId}`).set('Authorization', org.auth).expect(200)).body;
+      const members = detail.records.map((r: { recordId: string }) => byId.get(r.recordId)!);
+      // The two sources read one database: a person holds the same PatNum from each.
+      expect(new Set(members.map((m: PatientDto) => m.externalId)).size).toBe(1);
+      expect(new Set(members.map((m: PatientDto) => m.integrationId)).size).toBe(members.length);
+    }
+    expect(persons.size).toBeGreaterThan(firsts.length * 0.9);
+  });
+
   it("another organization's key gets 404 for sources", async () => {
     const other = await createOrg(t);
     const p = (await all(first))[0];

@@ -20,6 +20,9 @@ export async function startFhirSandbox(options: FhirSandboxOptions = {}): Promis
   class FhirHostModule {}
   const app = await NestFactory.create(FhirHostModule, { logger: false });
   await app.listen(0, '127.0.0.1');
+  // Longer than a slow step between two requests of a spec on a busy machine: Node's 5 s default
+  // closes an idle keep-alive socket just as fetch reuses it (ECONNRESET).
+  (app.getHttpServer() as { keepAliveTimeout: number }).keepAliveTimeout = 60_000;
   const { port } = app.getHttpServer().address() as { port: number };
   return { app, sandbox: app.get(FhirSandbox), root: `http://127.0.0.1:${port}${FHIR_SANDBOX_PREFIX}`, close: () => app.close() };
 }
@@ -33,7 +36,7 @@ export function keyPair(algorithm: 'RS384' | 'ES384'): { privatePem: string; pub
 /** An adapter with its token cache under `prefix` in the spec's Redis db, fast retries and a short overlap. */
 export function makeFhirAdapter(redis: IORedis, prefix: string, options: Partial<FhirR4AdapterOptions> = {}): FhirR4Adapter {
   return new FhirR4Adapter(redis, { encryptionKey: Buffer.alloc(32, 7) }, {
-    tokenKeyPrefix: prefix, retryBaseDelayMs: 20, retryMaxDelayMs: 200, maxRetryWaitMs: 5000, incrementalOverlapMs: 60_000, safetyLagMs: 0, ...options,
+    tokenKeyPrefix: prefix, rateKeyPrefix: `${prefix}:rate`, retryBaseDelayMs: 20, retryMaxDelayMs: 200, maxRetryWaitMs: 5000, incrementalOverlapMs: 60_000, safetyLagMs: 0, ...options,
   });
 }
 

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import IORedis from 'ioredis';
 import { FhirR4Adapter } from '../../src/providers/fhir-r4/fhir-r4.adapter';
 import { ProviderException, ProviderExceptionCode } from '../../src/providers/provider.exception';
@@ -36,8 +37,7 @@ describe('FhirR4Adapter against the FHIR sandbox', () => {
     await redis.quit();
   });
 
-  // The search path (the sandbox advertises $export, so `auto` would read by Bulk: fhir-bulk.spec.ts covers that).
-  const rsaCtx = (tenant: string, config: Record<string, unknown> = {}) => fhirContext(host.root, tenant, { clientId: 'hub-rsa', keyId: 'rsa-1', bulkExport: 'never', ...config }, { privateKey: rsa.privatePem });
+  const rsaCtx = (tenant: string, config: Record<string, unknown> = {}) => fhirContext(host.root, tenant, { clientId: 'hub-rsa', keyId: 'rsa-1', ...config }, { privateKey: rsa.privatePem });
   const data = (tenant: string) => host.sandbox.tenant('fhir-r4', tenant).data;
 
   it('describes itself, validates config and connects with RS384, ES384 and client_secret_basic (token URL discovered)', async () => {
@@ -112,6 +112,25 @@ describe('FhirR4Adapter against the FHIR sandbox', () => {
     expect(result.batches.reduce((n, b) => n + b.records.length, 0)).toBe(total);
     const pages = host.sandbox.tenant('fhir-r4', 'epsilon').log.filter((e) => e.path.endsWith('/Patient') && e.status === 200);
     expect(pages).toHaveLength(total / 20 + 1);
+  });
+
+  it('follows next links that name an internal host only with rewriteNextLinks (the base origin put back)', async () => {
+    host.sandbox.setFaults('fhir-r4', 'theta', { internalHost: 'http://hapi-internal.invalid:8080' });
+    const error = await readToEnd(adapter, rsaCtx('theta', { pageSize: 30 }), { resource: 'patients', checkpoint: null, batchSize: 100 }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ProviderException);
+    const result = await readToEnd(adapter, rsaCtx('theta', { pageSize: 30, rewriteNextLinks: true }), { resource: 'patients', checkpoint: null, batchSize: 100 });
+    expect(result.records.size).toBe(data('theta').Patient.size);
+    expect(result.checkpoint).toMatchObject({ next: null });
+  });
+
+  it('counts every request in the per-base-URL budget shared through Redis (callsPerMinute)', async () => {
+    const ctx = rsaCtx('iota', { pageSize: 20, callsPerMinute: 1000 });
+    const result = await readToEnd(adapter, ctx, { resource: 'patients', checkpoint: null, batchSize: 100 });
+    expect(result.records.size).toBe(80);
+    const pages = host.sandbox.tenant('fhir-r4', 'iota').log.filter((e) => e.path.endsWith('/Patient'));
+    expect(pages).toHaveLength(5); // 4 full pages and the empty last one
+    const key = `${PREFIX}:rate:${createHash('sha256').update(String(ctx.config.fhirBaseUrl)).digest('hex')}:minute`;
+    expect(await redis.zcard(key)).toBe(5);
   });
 
   describe('refused client assertions are permanent and not retried', () => {

@@ -75,4 +75,56 @@ describe('FHIR sandbox (generic fhir-r4 profile)', () => {
       await off.close();
     }
   });
+
+  describe('EHR profiles: paging style, tenancy and required search parameters', () => {
+    const tokens = new Map<string, string>();
+    const at = async (vendor: string, tenant: string, path: string) => {
+      const key = `${vendor}/${tenant}`;
+      if (!tokens.has(key)) {
+        const res = await fetch(`${host.root}/${key}/auth/token`, {
+          method: 'POST', headers: { Authorization: `Basic ${Buffer.from('basic-client:pw').toString('base64')}`, 'Content-Type': 'application/x-www-form-urlencoded' },
+          body: 'grant_type=client_credentials',
+        });
+        tokens.set(key, ((await res.json()) as { access_token: string }).access_token);
+      }
+      const res = await fetch(path.startsWith('http') ? path : `${host.root}/${key}/${path}`, { headers: { Authorization: `Bearer ${tokens.get(key)}` } });
+      return { status: res.status, body: (await res.json()) as Record<string, any> };
+    };
+    const nextOf = (body: Record<string, any>) => body.link.find((l: { relation: string }) => l.relation === 'next')?.url as string | undefined;
+
+    it('athenahealth: ah-practice on every search, _id or patient required, a-{practice}.E-{n} patient ids, cursor paging', async () => {
+      const practice = 'ah-practice=Organization%2Fa-1.Practice-195900';
+      expect(await at('athenahealth', '195900', 'Coverage?patient=x')).toMatchObject({ status: 400, body: { issue: [{ code: 'required', diagnostics: expect.stringContaining('ah-practice') }] } });
+      expect(await at('athenahealth', '195900', `Patient?${practice}`)).toMatchObject({ status: 400, body: { issue: [{ diagnostics: expect.stringContaining('requires one of: _id, identifier') }] } });
+      const patients = [...host.sandbox.tenant('athenahealth', '195900').data.Patient.keys()];
+      expect(patients[0]).toMatch(/^a-195900\.E-\d+$/);
+      const coverage = [...host.sandbox.tenant('athenahealth', '195900').data.Coverage.values()][0];
+      const owner = (coverage.beneficiary as { reference: string }).reference.slice('Patient/'.length);
+      const page = await at('athenahealth', '195900', `Coverage?${practice}&patient=${owner}&_count=1`);
+      expect(page.body.entry.map((e: { resource: { id: string } }) => e.resource.id)).toEqual([coverage.id]);
+      expect(nextOf(page.body)).toContain('cursor=');
+    });
+
+    it('oracle-health: Appointment needs date with patient or location; pageContext links', async () => {
+      expect((await at('oracle-health', 't1', 'Appointment?location=loc-2')).status).toBe(400);
+      expect((await at('oracle-health', 't1', 'Appointment?date=ge2020-01-01')).status).toBe(400);
+      expect((await at('oracle-health', 't1', 'Patient?_lastUpdated=ge2020-01-01')).body).toMatchObject({ issue: [{ code: 'not-supported' }] });
+      const page = await at('oracle-health', 't1', 'Appointment?date=ge2000-01-01&location=loc-2,loc-3&_count=2');
+      expect(page.status).toBe(200);
+      expect(nextOf(page.body)).toContain('pageContext=');
+    });
+
+    it('eclinicalworks, veradigm: no Appointment, no page size parameter; nextgen: _maxresults; meditech: continue', async () => {
+      expect((await at('eclinicalworks', 'FEIGCD', 'Appointment')).status).toBe(404);
+      expect((await at('veradigm', 'CP00101', 'Patient?_count=5')).status).toBe(400);
+      const ecw = await at('eclinicalworks', 'FEIGCD', 'Patient');
+      expect(ecw.body.entry).toHaveLength(20);
+      expect(nextOf(ecw.body)).toContain('page=');
+      expect((await at('nextgen', 'prod', 'Patient?_count=5')).status).toBe(400);
+      expect((await at('nextgen', 'prod', 'Patient?_maxresults=5')).body.entry).toHaveLength(5);
+      expect(nextOf((await at('meditech', 'STU6', 'Patient?_count=5')).body)).toContain('continue=');
+      const cs = await at('eclinicalworks', 'FEIGCD', 'metadata');
+      expect(cs.body.rest[0].resource.map((r: { type: string }) => r.type)).not.toContain('Appointment');
+    });
+  });
 });

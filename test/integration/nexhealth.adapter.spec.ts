@@ -157,7 +157,24 @@ describe('NexHealthAdapter against the sandbox', () => {
     expect(sinceOf(next.checkpoint)).toBeGreaterThan(sinceOf(full.checkpoint));
   });
 
-  it('recovers from tokens expiring mid-migration (one refresh per 401)', async () => {
+  it('documents: an incremental reads them for changed patients only (none for an unchanged location)', async () => {
+    const full = await readAll(adapter, ctx(), 'documents');
+    await sleep(2100); // past the overlap and the Date header's resolution
+    nex.sandbox.clearRequests(NEXHEALTH_SANDBOX_API_KEY);
+    const quiet = await readAll(adapter, ctx(), 'documents', full.checkpoint);
+    const documentReads = () => nex.sandbox.requests(NEXHEALTH_SANDBOX_API_KEY).filter((r) => /\/patients\/\d+\/documents$/.test(r.path));
+    expect(quiet.records.size).toBe(0);
+    expect(documentReads()).toEqual([]);
+    const target = atLocation().find((p) => [...inst().documents.values()].some((d) => d.patient_id === p.id))!;
+    await updatePatient(nex.sandbox, target.id, { last_name: 'Núñez' });
+    await sleep(2100);
+    const changed = await readAll(adapter, ctx(), 'documents', quiet.checkpoint);
+    expect(documentReads().map((r) => r.path)).toEqual([expect.stringContaining(`/patients/${target.id}/documents`)]);
+    expect(changed.records.size).toBe([...inst().documents.values()].filter((d) => d.patient_id === target.id).length);
+    expect(adapter.descriptor.capabilities.reconcileDeletes).toContain('documents'); // deletions wait for the periodic full pass
+  });
+
+    it('recovers from tokens expiring mid-migration (one refresh per 401)', async () => {
     const before = nex.sandbox.requests(NEXHEALTH_SANDBOX_API_KEY).length;
     const fresh = makeNexAdapter(redis, PREFIX);
     const result = await readAll(fresh, ctx({ pageSize: 20 }), 'patients', null, 20, (_batch, index) => {

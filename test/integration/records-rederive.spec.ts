@@ -80,6 +80,9 @@ describe('records:rederive', () => {
   it('rewrites old-shape records into the canonical shape from raw, links by the new identifiers, and is idempotent', async () => {
     const before = await row(od, 'patients', '7');
     expect(before.data).toHaveProperty('firstName');
+    // A local edit (docs/conflicts.md) survives the rewrite of the source data.
+    const edit = { comment: { value: 'Local note', base: 'x', baseAt: null, editedAt: '2026-01-03T10:00:00.000Z', editedBy: { actorType: 'api_key', actorId: 'k' } } };
+    await pool.query("UPDATE records SET local_data = $2 WHERE integration_id = $1 AND resource_type = 'appointments' AND external_id = '70'", [od, JSON.stringify(edit)]);
 
     const counts = await rederiver.run(pool, { organizationId });
     expect(counts).toMatchObject({ integrations: 2, read: 3, rewritten: 3, kept: 0, linked: 1 });
@@ -102,6 +105,7 @@ describe('records:rederive', () => {
     const appointment = await row(od, 'appointments', '70');
     expect(validateCanonicalRecord('appointments', { externalId: '70', data: appointment.data })).toEqual([]);
     expect(appointment.data).toMatchObject({ patient: { externalId: '7' }, comment: 'Bring x-rays', confirmation: 'confirmed', start: '2026-01-15T15:30:00.000Z' });
+    expect((await pool.query('SELECT local_data FROM records WHERE id = $1', [appointment.id])).rows[0].local_data).toEqual(edit);
 
     const mirrored = await row(nex, 'patients', '1007');
     expect(validateCanonicalRecord('patients', { externalId: '1007', data: mirrored.data })).toEqual([]);

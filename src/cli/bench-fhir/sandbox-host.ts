@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import { FHIR_SANDBOX_PREFIX, FhirBulkSandbox, FhirSandbox, FhirSandboxModule } from '../../sandbox/fhir';
+import { FHIR_SANDBOX_PREFIX, FhirSandbox, FhirSandboxModule } from '../../sandbox/fhir';
 
 /* Child process of `npm run bench:fhir`: the FHIR sandbox alone on a loopback port, so its
  * in-memory store (N patients, about 3N appointments) is not counted in the hub's RSS.
@@ -14,13 +14,12 @@ const arg = (name: string, fallback: string) => {
 
 async function main(): Promise<void> {
   const patients = Number(arg('patients', '100000'));
-  @Module({ imports: [FhirSandboxModule.forRoot({ patients, seed: 77, tokenLifetimeSeconds: 3600 })] })
+  @Module({ imports: [FhirSandboxModule.forRoot({ patients, seed: 77, tokenLifetimeSeconds: 3600, bulkFileLines: 5000, bulkReadyAfterMs: 100 })] })
   class BenchSandboxModule {}
   const app = await NestFactory.create(BenchSandboxModule, { logger: false });
   await app.listen(0, '127.0.0.1');
   const sandbox = app.get(FhirSandbox);
   sandbox.registerClient('bench-client', { clientSecret: arg('secret', 'bench-secret') });
-  app.get(FhirBulkSandbox).configure({ linesPerFile: 5000 });
   sandbox.tenant('fhir-r4', 'bench'); // generate now, not inside the first timed request
   const { port } = app.getHttpServer().address() as { port: number };
   process.stdout.write(`${JSON.stringify({ root: `http://127.0.0.1:${port}${FHIR_SANDBOX_PREFIX}` })}\n`);

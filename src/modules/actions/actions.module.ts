@@ -14,5 +14,6 @@ import { SlotsService } from './slots.service';
   imports: [TypeOrmModule.forFeature([Action]), IntegrationsModule, RecordsModule, AuditModule],
   controllers: [ActionsController],
   providers: [ActionsService, ActionsWorker, SlotsService],
+  exports: [ActionsService],
 })
 export class ActionsModule {}

@@ -76,7 +76,7 @@ export class ActionsService {
     );
     if (!inserted.length) return this.replay(integrationId, idempotencyKey, requestHash, async, actor);
     await this.audit.record({
-      organizationId: actor.organizationId, actorType: 'api_key', actorId: actor.actorId, action: 'action.requested',
+      organizationId: actor.organizationId, actorType: actor.actorId === 'system' ? 'system' : 'api_key', actorId: actor.actorId, action: 'action.requested',
       targetType: 'action', targetId: id, requestId: actor.requestId, details: { integrationId, type: request.type, mode: async ? 'async' : 'sync' },
     });
     if (async) {

@@ -4,8 +4,8 @@ import { Observable, catchError, tap, throwError } from 'rxjs';
 import type { AuthContext } from '../organizations/auth.context';
 import { AuditService } from './audit.service';
 
-/** Routes (Express patterns) that read patient data: the records API, its sources and context routes, and the FHIR API. */
-const PATIENT_DATA_ROUTE = /^\/(?:api\/v1\/(patients|appointments|coverages|documents|balances)(?:\/|$)|fhir\/R4\/(?!metadata)(:?[A-Za-z]+))/;
+/** Routes (Express patterns) that read patient data: the records API, its sources and context routes, persons, and the FHIR API. */
+const PATIENT_DATA_ROUTE = /^\/(?:api\/v1\/(patients|appointments|coverages|documents|balances|persons)(?:\/|$)|fhir\/R4\/(?!metadata)(:?[A-Za-z]+))/;
 /** Record ids kept per event; a longer list is summarised by its count and the query digest. */
 const MAX_IDS = 100;
 
@@ -39,7 +39,7 @@ function queryDigest(query: Record<string, unknown> | undefined): string | null 
 /**
  * Access audit for reads of patient data (HIPAA Security Rule, 45 CFR 164.312(b)): every GET of
  * the records API (patients, appointments, coverages, documents, balances, with their sources
- * and context routes) and of the FHIR read API writes an `patient_data.read` audit event: the
+ * and context routes), of persons and of the FHIR read API writes an `patient_data.read` audit event: the
  * API key, the route pattern, the resource type, the record ids shown (up to 100, with the
  * count), a digest of the query (never the query: it can hold names), the status and the
  * request id. Failures (404, 410, 400) are audited as `failure`. Events are buffered and written

@@ -8,6 +8,7 @@ import { FhirObject } from './converters/datatypes';
 import { decodeSearchCursor, encodeSearchCursor } from './search/cursor';
 import { buildSearch } from './search/search-query';
 import { isUuid } from './search/values';
+import { effectiveData } from '../records/records.repository';
 
 /** One search page: resources in id order and the cursor of the next page (null on the last). */
 export interface FhirPage {
@@ -15,7 +16,7 @@ export interface FhirPage {
   nextCursor: string | null;
 }
 
-const COLUMNS = 'r.id, r.integration_id, r.resource_type, r.external_id, r.data, r.version, r.patient_id, r.updated_at, r.deleted_at';
+const COLUMNS = `r.id, r.integration_id, r.resource_type, r.external_id, ${effectiveData()} AS data, r.version, r.patient_id, r.updated_at, r.deleted_at`;
 
 /**
  * Reads FHIR resources from `records`, always within the caller's organization. Searches page

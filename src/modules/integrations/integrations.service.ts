@@ -12,6 +12,7 @@ import { ProviderRegistryService } from '../../providers/provider-registry.servi
 import { ProviderException, ProviderExceptionCode } from '../../providers/provider.exception';
 import { AuditService } from '../audit/audit.service';
 import { outboundConfigProblems, validateConfig, validateCredentials } from './config-validator';
+import { ClientKeysService } from './client-keys.service';
 import { CredentialsService } from './credentials.service';
 import { IntegrationCreateDto, IntegrationUpdateDto } from './dtos/integration.dto';
 import { CountMismatch, Integration } from './integration.entity';
@@ -83,6 +84,7 @@ export class IntegrationsService {
     private readonly credentials: CredentialsService,
     private readonly audit: AuditService,
     @Inject(APP_ENV) private readonly env: AppEnv,
+    private readonly clientKeys: ClientKeysService,
   ) {}
 
   private validateVendorInput(adapter: ProviderAdapter, config: Record<string, unknown>): void {
@@ -93,8 +95,13 @@ export class IntegrationsService {
   /**
    * Creates an integration; config is checked against the vendor's schema; credentials are
    * encrypted (`credentials`) or referenced (`credentialsSecret`: the secret need not exist yet). Audited.
+   * A vendor with the `clientKeys` capability and a request without any credential get a key pair
+   * the hub generates (ClientKeysService.prepare), its public half served as the integration's JWKS.
    */
-  async create(dto: IntegrationCreateDto, actor: Actor): Promise<Integration> {
+  async create(request: IntegrationCreateDto, actor: Actor): Promise<Integration> {
+    const adapterOf = this.registry.has(request.vendor) ? this.registry.get(request.vendor) : null;
+    const generated = adapterOf ? this.clientKeys.prepare(adapterOf, request) : null;
+    const dto = generated?.dto ?? request;
     if (!this.registry.has(dto.vendor)) {
       const errors = [{ field: 'vendor', errors: [`vendor must be one of: ${this.registry.descriptors().map((d) => d.id).join(', ')}`] }];
       throw new IntegrationException(IntegrationExceptionCode.INVALID_CONFIG, errors[0].errors[0], errors);
@@ -118,10 +125,11 @@ export class IntegrationsService {
     Object.assign(integration, this.credentialColumns(integration, input));
     await this.dataSource.transaction(async (manager) => {
       await manager.getRepository(Integration).insert(integration as QueryDeepPartialEntity<Integration>);
+      if (generated) await this.clientKeys.record(manager, integration, generated.key.publicJwk);
       await this.audit.record({
         organizationId: actor.organizationId, actorType: 'api_key', actorId: actor.actorId, action: 'integration.created',
         targetType: 'integration', targetId: integration.id, requestId: actor.requestId,
-        details: { vendor: dto.vendor, environment: dto.environment, credentialsProvider: input.provider },
+        details: { vendor: dto.vendor, environment: dto.environment, credentialsProvider: input.provider, ...(generated ? { hubGeneratedKid: generated.key.publicJwk.kid } : {}) },
       }, manager);
     });
     await this.notify({ integrationId: integration.id, kind: 'created' });

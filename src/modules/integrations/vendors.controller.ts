@@ -20,6 +20,7 @@ class VendorCapabilitiesDto {
   @ApiProperty() writeBack: boolean;
   @ApiProperty() listDatabases: boolean;
   @ApiProperty({ description: 'Full syncs compare a source count with the stored records (count reconciliation, progress[resource].sourceCount).' }) countSource: boolean;
+  @ApiProperty({ description: 'The hub can generate the client key pair (create without credentials) and serve its JWKS at GET /api/v1/integrations/:id/jwks.json.' }) clientKeys: boolean;
   @ApiPropertyOptional({ description: 'The vendor registers webhook endpoints through its API: POST /api/v1/integrations/:id/auto-sync.' }) registerWebhooks?: boolean;
 }
 
@@ -54,7 +55,7 @@ export function vendorEntry(adapter: ProviderAdapter): VendorDto {
     id: d.id, name: d.name, category: d.category, description: d.description,
     capabilities: {
       resources: d.capabilities.resources, incremental: d.capabilities.incremental, reconcileDeletes: d.capabilities.reconcileDeletes ?? [],
-      webhooks: !!hooks, writeBack: !!adapter.writeBack, listDatabases: !!adapter.listDatabases, countSource: !!adapter.counts, registerWebhooks: !!hooks?.register,
+      webhooks: !!hooks, writeBack: !!adapter.writeBack, listDatabases: !!adapter.listDatabases, countSource: !!adapter.counts, clientKeys: !!adapter.clientKeys, registerWebhooks: !!hooks?.register,
     },
     configSchema: d.configSchema,
     credentialFields: d.credentialFields.map(({ name, label, required }) => ({ name, label, required })),

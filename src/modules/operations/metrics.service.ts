@@ -15,6 +15,7 @@ const QUEUE_STATES = ['waiting', 'active', 'delayed', 'prioritized', 'waiting-ch
  * - `bullmq_queue_jobs{queue,state}` gauge, read from Redis at each scrape;
  * - `sync_records_total{resource,outcome}` counter (added, updated, unchanged, skipped, failed, deleted);
  * - `webhook_deliveries_total{outcome,reason}`;
+ * - `conflict_decisions_total{strategy,resolution}` (the conflict-resolution queue's decisions);
  * - process-wide, merged in at render: `vendor_requests_total{vendor,status_class}`,
  *   `vendor_request_duration_seconds{vendor}`, `vendor_throttled_total{vendor}` (429 answers),
  *   `vendor_token_renewals_total{vendor,outcome}` (common/vendor-metrics.ts);
@@ -37,6 +38,13 @@ export class MetricsService {
     name: 'sync_records_total',
     help: 'Source rows processed by sync jobs, by canonical resource and outcome',
     labelNames: ['resource', 'outcome'] as const,
+    registers: [this.registry],
+  });
+
+  readonly conflictDecisions = new Counter({
+    name: 'conflict_decisions_total',
+    help: 'Conflicts decided by the conflict-resolution queue, by policy strategy and resolution (left_open when a person must decide)',
+    labelNames: ['strategy', 'resolution'] as const,
     registers: [this.registry],
   });
 

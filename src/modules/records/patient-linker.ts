@@ -100,7 +100,10 @@ export async function linkPatients(client: PoolClient, organizationId: string, i
   if (!others.length) return 0;
   const otherVendors = others.filter((i) => i.vendor !== vendor).map((i) => i.id);
   const batch = (await client.query<Candidate>(
-    `${byExternalIds(CANDIDATE_COLUMNS)} AND r.linked_patient_id IS NULL AND r.deleted_at IS NULL`,
+    // A person's decision (a manual person link, a pair decided non_match) outranks the exact key.
+    `${byExternalIds(CANDIDATE_COLUMNS)} AND r.linked_patient_id IS NULL AND r.deleted_at IS NULL
+       AND NOT EXISTS (SELECT 1 FROM person_links pl WHERE pl.record_id = r.id AND pl.method = 'manual')
+       AND NOT EXISTS (SELECT 1 FROM person_match_candidates c WHERE c.status = 'non_match' AND (c.record_a = r.id OR c.record_b = r.id))`,
     [integrationId, 'patients', externalIds],
   )).rows;
   if (!batch.length) return 0;

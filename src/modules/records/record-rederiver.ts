@@ -3,6 +3,7 @@ import { CanonicalData, CanonicalRecord, ResourceType } from '../../canonical';
 import { Rederive } from '../../canonical/rederive';
 import { Cipher } from '../../common/crypto';
 import { withTransaction } from '../../database/transaction';
+import { linkPersons } from '../persons/person-linker';
 import { linkPatients, patientLinkKeys, patientMatchKey } from './patient-linker';
 import { RecordWriter, textArrayLiteral } from './record-writer';
 
@@ -116,7 +117,14 @@ export class RecordRederiver {
       if (prepared.hash === row.content_hash) counts.unchanged++;
       else updates.push({ row, record, hash: prepared.hash, data: prepared.data });
     }
-    if (!updates.length) return;
+    // Every patient of the batch gets its blocking keys and a person (records stored before persons had neither).
+    const derived = new Map(updates.map((u) => [u.row.id, u.record.data as CanonicalData['patients']]));
+    const batchPatients = rows.filter((r) => r.resource_type === 'patients')
+      .map((r) => ({ externalId: r.external_id, data: derived.get(r.id) ?? (r.data as unknown as CanonicalData['patients']) }));
+    if (!updates.length) {
+      if (batchPatients.length) await linkPersons(client, integration.organization_id, integration.id, batchPatients);
+      return;
+    }
     const patient = (u: (typeof updates)[number]) => (u.row.resource_type === 'patients' ? (u.record.data as CanonicalData['patients']) : null);
     const res = await client.query(
       `UPDATE records r SET data = u.data::jsonb, content_hash = u.hash, search_text = u.search_text, birth_date = u.birth_date::date,
@@ -136,5 +144,6 @@ export class RecordRederiver {
     counts.rewritten += res.rowCount ?? 0;
     const patients = updates.filter((u) => u.row.resource_type === 'patients').map((u) => u.row.external_id);
     if (patients.length) counts.linked += await linkPatients(client, integration.organization_id, integration.id, patients);
+    if (batchPatients.length) await linkPersons(client, integration.organization_id, integration.id, batchPatients);
   }
 }

@@ -1,5 +1,6 @@
-import { Controller, Get, Param, ParseUUIDPipe, Query, Type } from '@nestjs/common';
+import { Controller, Get, Param, ParseUUIDPipe, Query, Res, Type } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import type { Response } from 'express';
 import type { CanonicalData } from '../../canonical';
 import { ResourceType } from '../../providers/provider-adapter';
 import { Auth, OrgAuth } from '../organizations/auth.context';
@@ -8,12 +9,13 @@ import {
   AppointmentDetailDto, AppointmentPageDto, BalanceDetailDto, BalancePageDto, CoverageDetailDto, CoveragePageDto, DocumentReferenceDetailDto,
   DocumentReferencePageDto, LocationDetailDto, LocationPageDto, PractitionerDetailDto, PractitionerPageDto,
 } from './dtos/resource-records.dto';
+import { editsView, etagOf, FieldEditView } from './local-edits';
 import { RecordRow, RecordsService } from './records.service';
 
 /** A stored record of resource `R` as the API returns it. */
 export type RecordView<R extends ResourceType = ResourceType> = RecordBaseDto & { data: CanonicalData[R] };
 /** A stored record with its raw source row. */
-export type RecordDetailView<R extends ResourceType = ResourceType> = RecordView<R> & { raw: Record<string, unknown> | null };
+export type RecordDetailView<R extends ResourceType = ResourceType> = RecordView<R> & { raw: Record<string, unknown> | null; edits: Record<string, FieldEditView> };
 
 /**
  * A stored record's `data` jsonb as resource `R`'s canonical type. The writer stores mapper
@@ -38,9 +40,9 @@ export function toRecordDto<R extends ResourceType = ResourceType>(r: RecordRow)
   };
 }
 
-/** A stored record with its raw source row (the `GET …/:id` answer). */
+/** A stored record with its raw source row and its local edits (the `GET …/:id` answer). */
 export function toRecordDetail<R extends ResourceType = ResourceType>(r: RecordRow): RecordDetailView<R> {
-  return { ...toRecordDto<R>(r), raw: r.raw };
+  return { ...toRecordDto<R>(r), raw: r.raw, edits: editsView(r.local_data, r.source_data) };
 }
 
 /** One resource's list and read routes: `GET /api/v1/<resource>` and `GET /api/v1/<resource>/:id`. */
@@ -83,8 +85,10 @@ function recordRoutes(spec: RecordRouteSpec): Type<unknown> {
     @Get(`${resource}/:id`)
     @ApiOperation({ summary: spec.getSummary, operationId: `Records_${singular}` })
     @ApiOkResponse({ type: spec.detail })
-    async get(@Param('id', ParseUUIDPipe) id: string, @Auth() auth: OrgAuth): Promise<RecordDetailView> {
-      return toRecordDetail(await this.records.get(auth.organizationId, resource, id));
+    async get(@Param('id', ParseUUIDPipe) id: string, @Auth() auth: OrgAuth, @Res({ passthrough: true }) res: Response): Promise<RecordDetailView> {
+      const row = await this.records.get(auth.organizationId, resource, id);
+      res.setHeader('ETag', etagOf(row.version));
+      return toRecordDetail(row);
     }
   }
 
@@ -98,7 +102,7 @@ function recordRoutes(spec: RecordRouteSpec): Type<unknown> {
 export const RECORD_ROUTE_CONTROLLERS: Type<unknown>[] = [
   recordRoutes({
     resource: 'appointments', singular: 'appointment', query: AppointmentListQueryDto, page: AppointmentPageDto, detail: AppointmentDetailDto,
-    listSummary: 'List appointments (filters: patient, start range, FHIR status)', getSummary: 'One appointment with its raw source row (also when deleted)',
+    listSummary: 'List appointments (filters: patient, start range, FHIR status)', getSummary: 'One appointment with its raw source row and local edits (also when deleted); ETag W/"<version>"',
   }),
   recordRoutes({
     resource: 'providers', singular: 'provider', query: RecordListQueryDto, page: PractitionerPageDto, detail: PractitionerDetailDto,

@@ -2,12 +2,15 @@ import { Pool, PoolClient } from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { Cipher, contentHash } from '../../common/crypto';
+import { KeyObject } from 'node:crypto';
+import { Cipher, contentHash, secretKey } from '../../common/crypto';
 import { CanonicalData, CanonicalRecord, ResourceType } from '../../providers/provider-adapter';
 import { copyLine } from './copy-text';
 import { withTransaction } from '../../database/transaction';
 import { linkPatients, patientLinkKeys, patientMatchKey } from './patient-linker';
 import { byExternalIds } from './records.repository';
+import { linkPersons } from '../persons/person-linker';
+import { detectStagedConflicts } from '../conflicts/conflict-detection';
 
 /** Where a batch goes. */
 export interface WriteTarget {
@@ -24,6 +27,8 @@ export interface WriteCounts {
   deleted: number;
   /** Records the source reports deleted that we never stored: nothing to do. */
   skipped: number;
+  /** Three-way conflicts the batch raised (or updated) between local edits and new source values. */
+  conflicts: number;
 }
 
 /** A record serialised once, with its keyed content hash. */
@@ -60,17 +65,20 @@ export function textArrayLiteral(values: string[] | null): string | null {
  *    in one indexed query, so unchanged rows are never sent again, let alone rewritten;
  * 2. COPY new rows straight into `records` (the writer is the integration's only one: one
  *    active sync job per integration; the unique key still guards against a duplicate);
- * 3. COPY changed rows into a temporary staging table and apply them with one UPDATE that
- *    bumps `version` and keeps local edits (`local_data`) untouched.
+ * 3. COPY changed rows into a temporary staging table, raise three-way conflicts where a new
+ *    source value meets a local edit (one set-based INSERT, see {@link detectStagedConflicts}),
+ *    and apply them with one UPDATE that bumps `version` and keeps local edits (`local_data`) untouched.
  * Appointments (and other patient-owned records) are linked to our patient id by external id.
  * Tombstones (`deletedExternalIds`) set `deleted_at` once. New and changed patients are then
- * linked to the same person from the organization's other sources (see {@link linkPatients}).
+ * linked to the same person from the organization's other sources (see {@link linkPatients}) and
+ * put into persons by the matcher (see {@link linkPersons}, docs/persons.md).
  */
 export class RecordWriter {
-  constructor(
-    private readonly hashKey: Buffer,
-    private readonly cipher: Cipher,
-  ) {}
+  private readonly hashKey: KeyObject;
+
+  constructor(hashKey: Buffer, private readonly cipher: Cipher) {
+    this.hashKey = secretKey(hashKey);
+  }
 
   /**
    * Serialises and hashes records (CPU only, no I/O). The engine runs this for the next batch
@@ -98,10 +106,14 @@ export class RecordWriter {
   }
 
   async write(client: PoolClient, target: WriteTarget, records: PreparedRecord[], deletedExternalIds: string[]): Promise<WriteCounts> {
-    const counts: WriteCounts = { added: 0, updated: 0, unchanged: 0, deleted: 0, skipped: 0 };
+    const counts: WriteCounts = { added: 0, updated: 0, unchanged: 0, deleted: 0, skipped: 0, conflicts: 0 };
     if (records.length) {
       const written = await this.upsert(client, target, records, counts);
-      if (target.resource === 'patients') await linkPatients(client, target.organizationId, target.integrationId, written);
+      if (target.resource === 'patients') {
+        await linkPatients(client, target.organizationId, target.integrationId, written);
+        const dataOf = new Map(records.map((r) => [r.record.externalId, r.record.data as CanonicalData['patients']]));
+        await linkPersons(client, target.organizationId, target.integrationId, written.map((externalId) => ({ externalId, data: dataOf.get(externalId)! })));
+      }
     }
     if (deletedExternalIds.length) {
       const res = await client.query(
@@ -148,7 +160,7 @@ export class RecordWriter {
       await pipeline(Readable.from(chunks()), client.query(copyFrom(
         `COPY records (organization_id, integration_id, resource_type, ${STAGE_COLUMNS.join(', ')}) FROM STDIN`)));
     }
-    if (changed.length) await this.merge(client, target, changed.map(line).join(''));
+    if (changed.length) counts.conflicts += await this.merge(client, target, changed.map(line).join(''));
     return [...fresh, ...changed].map((h) => h.record.externalId);
   }
 
@@ -163,14 +175,19 @@ export class RecordWriter {
     return new Map(res.rows.map((r) => [r.external_id, r.id]));
   }
 
-  /** Changed rows: COPY into a staging table, then one merge that bumps `version` and leaves `local_data` alone. */
-  private async merge(client: PoolClient, target: WriteTarget, copyText: string): Promise<void> {
+  /**
+   * Changed rows: COPY into a staging table, detect three-way conflicts with local edits over the
+   * whole stage (set-based, before `data` is overwritten), then one merge that bumps `version` and
+   * leaves `local_data` alone. Returns the number of conflicts raised.
+   */
+  private async merge(client: PoolClient, target: WriteTarget, copyText: string): Promise<number> {
     await client.query(`CREATE TEMP TABLE IF NOT EXISTS records_stage (
         external_id text, data jsonb, raw json, sensitive_ciphertext bytea, content_hash text, patient_external_id text,
         patient_id uuid, search_text text, birth_date date, starts_at timestamptz, status text, source_updated_at text, deleted_at timestamptz,
         match_key text, link_keys text[]
       ) ON COMMIT DELETE ROWS`);
     await pipeline(Readable.from([copyText]), client.query(copyFrom(`COPY records_stage (${STAGE_COLUMNS.join(', ')}) FROM STDIN`)));
+    const conflicts = await detectStagedConflicts(client, target.integrationId, target.resource);
     await client.query(
       `UPDATE records AS r SET
               data = s.data, raw = s.raw, sensitive_ciphertext = s.sensitive_ciphertext, content_hash = s.content_hash,
@@ -184,6 +201,7 @@ export class RecordWriter {
           AND r.content_hash IS DISTINCT FROM s.content_hash`,
       [target.integrationId, target.resource],
     );
+    return conflicts;
   }
 
   private line(

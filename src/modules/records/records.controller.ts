@@ -1,9 +1,13 @@
-import { Controller, Get, Param, ParseUUIDPipe, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Controller, Get, Param, ParseUUIDPipe, Query, Res } from '@nestjs/common';
+import { ApiBearerAuth, ApiExtraModels, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import type { Response } from 'express';
 import { Auth, OrgAuth } from '../organizations/auth.context';
 import { PatientContextDto, PatientListQueryDto } from './dtos/record.dto';
 import { PatientSourcesDto } from './dtos/patient-sources.dto';
+import { FieldEditDto } from './dtos/record-edit.dto';
 import { PatientDetailDto, PatientPageDto } from './dtos/resource-records.dto';
+import { etagOf } from './local-edits';
+
 import { PatientContextService } from './patient-context.service';
 import { linkOf, PatientSourcesService } from './patient-sources.service';
 import { toRecordDetail, toRecordDto } from './record-routes';
@@ -12,6 +16,7 @@ import { RecordsService } from './records.service';
 /** Patient routes: list, read with link, sources and assistant context (the other resources: record-routes.ts). */
 @ApiTags('records')
 @ApiBearerAuth()
+@ApiExtraModels(FieldEditDto)
 @Controller('api/v1')
 export class RecordsController {
   constructor(
@@ -29,10 +34,11 @@ export class RecordsController {
   }
 
   @Get('patients/:id')
-  @ApiOperation({ summary: 'One patient with its source, raw source row and link to the same person from another source (also when deleted)' })
+  @ApiOperation({ summary: 'One patient with its source, raw source row, local edits and link to the same person from another source (also when deleted); ETag W/"<version>"' })
   @ApiOkResponse({ type: PatientDetailDto })
-  async patient(@Param('id', ParseUUIDPipe) id: string, @Auth() auth: OrgAuth): Promise<PatientDetailDto> {
+  async patient(@Param('id', ParseUUIDPipe) id: string, @Auth() auth: OrgAuth, @Res({ passthrough: true }) res: Response): Promise<PatientDetailDto> {
     const row = await this.records.get(auth.organizationId, 'patients', id);
+    res.setHeader('ETag', etagOf(row.version));
     return { ...toRecordDetail<'patients'>(row), link: linkOf(row) };
   }
 

@@ -2,6 +2,9 @@ import { Module } from '@nestjs/common';
 import { APP_ENV } from '../../config/config.module';
 import { AppEnv } from '../../config/env';
 import { Cipher, deriveKey } from '../../common/crypto';
+import { AuditModule } from '../audit/audit.module';
+import { RecordEditsController } from './record-edits.controller';
+import { RecordEditsService } from './record-edits.service';
 import { RecordWriter } from './record-writer';
 import { RECORD_ROUTE_CONTROLLERS } from './record-routes';
 import { RecordsController } from './records.controller';
@@ -16,9 +19,11 @@ import { RecordsService } from './records.service';
  * table; the writer and the patient linker are this module's internals.
  */
 @Module({
-  controllers: [RecordsController, ...RECORD_ROUTE_CONTROLLERS],
+  imports: [AuditModule],
+  controllers: [RecordsController, RecordEditsController, ...RECORD_ROUTE_CONTROLLERS],
   providers: [
     RecordsRepository,
+    RecordEditsService,
     RecordsService,
     PatientContextService,
     PatientSourcesService,

@@ -9,11 +9,12 @@ export type PassKind = 'full' | 'incremental' | 'reconciliation';
 
 /**
  * Whether an incremental job must make the periodic full pass of `resource` instead: the adapter
- * lists the resource in `reconcileDeletes`, and its last complete full pass ended more than
- * `intervalHours` ago (none recorded = not due: the first pass of a resource is full anyway).
+ * lists the resource in `reconcileDeletes` or `periodicFullPass`, and its last full pass ended more
+ * than `intervalHours` ago, or none was ever recorded (a state saved before its first pass ended).
  */
 export function reconciliationDue(capabilities: VendorCapabilities, resource: ResourceType, lastFullPassAt: Date | null | undefined, intervalHours: number | null, now = Date.now()): boolean {
-  if (!capabilities.reconcileDeletes?.includes(resource) || !lastFullPassAt) return false;
+  if (!capabilities.reconcileDeletes?.includes(resource) && !capabilities.periodicFullPass?.includes(resource)) return false;
+  if (!lastFullPassAt) return true;
   return now - lastFullPassAt.getTime() >= (intervalHours ?? DEFAULT_RECONCILE_INTERVAL_HOURS) * 3_600_000;
 }
 

@@ -2,6 +2,22 @@ import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn, UpdateDateCol
 import type { ResourceFailureCode } from '../../providers/provider.exception';
 
 export type SyncMode = 'full' | 'incremental';
+/** inbound: read the vendor; outbound: push local edits to it; bidirectional: both, reading first. */
+export type SyncDirection = 'inbound' | 'outbound' | 'bidirectional';
+export const SYNC_DIRECTIONS: readonly SyncDirection[] = ['inbound', 'outbound', 'bidirectional'];
+
+/** Counts of a job's outbound push (local edits written back to the vendor). */
+export interface OutboundProgress {
+  /** Records with local edits looked at. */
+  records: number;
+  /** Records whose pushed fields the vendor holds now (read back); their local edits are dropped. */
+  written: number;
+  /** Records the vendor refused, or that read back with another value: their edits stay. */
+  refused: number;
+  /** Records with nothing to push: only fields with an open conflict, or none the vendor takes. */
+  skipped: number;
+  done: boolean;
+}
 export type SyncStatus = 'queued' | 'running' | 'succeeded' | 'partially_succeeded' | 'failed' | 'cancelled';
 export const ACTIVE_STATUSES: SyncStatus[] = ['queued', 'running'];
 export const TERMINAL_STATUSES: SyncStatus[] = ['succeeded', 'partially_succeeded', 'failed', 'cancelled'];
@@ -46,6 +62,8 @@ export class SyncJob {
   @Column({ type: 'uuid' }) organizationId: string;
   @Column({ type: 'uuid' }) integrationId: string;
   @Column({ type: 'varchar', length: 20 }) mode: SyncMode;
+  @Column({ type: 'varchar', length: 20, default: 'inbound' }) direction: SyncDirection;
+  @Column({ type: 'jsonb', nullable: true }) outbound: OutboundProgress | null;
   @Column({ type: 'varchar', length: 20, default: 'api' }) trigger: string;
   @Column({ type: 'text', array: true }) resources: string[];
   @Column({ type: 'integer', nullable: true }) recordLimit: number | null;

@@ -12,7 +12,7 @@ import { SyncStatisticsService } from './sync-statistics.service';
 
 function toDto(j: SyncJob): SyncJobResponseDto {
   return {
-    id: j.id, integrationId: j.integrationId, mode: j.mode, trigger: j.trigger, resources: j.resources, limit: j.recordLimit,
+    id: j.id, integrationId: j.integrationId, mode: j.mode, direction: j.direction, outbound: j.outbound ?? null, trigger: j.trigger, resources: j.resources, limit: j.recordLimit,
     status: j.status, progress: j.progress, countMismatches: countMismatches(j.progress), attempts: j.attempts, errorCode: j.errorCode, errorMessage: j.errorMessage,
     retryOf: j.retryOf, cancelRequestedAt: j.cancelRequestedAt, createdAt: j.createdAt, startedAt: j.startedAt, finishedAt: j.finishedAt,
     durationMs: j.startedAt && j.finishedAt ? j.finishedAt.getTime() - j.startedAt.getTime() : null,

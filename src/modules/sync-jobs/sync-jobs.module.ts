@@ -12,13 +12,14 @@ import { ScheduleWorker } from './schedule.worker';
 import { SyncQueueReconciler } from './sync-queue-reconciler';
 import { SyncScheduleService } from './sync-schedule.service';
 import { SyncWorker } from './sync.worker';
+import { ConflictsModule } from '../conflicts/conflicts.module';
 
 /**
  * Sync jobs: the API, the runner, the `sync-jobs` worker, and the cron schedules and health checks
  * (`schedules` queue); workers are idle on API-only nodes. Vendor-neutral.
  */
 @Module({
-  imports: [TypeOrmModule.forFeature([SyncJob, SyncJobError]), IntegrationsModule, AuditModule, RecordsModule],
+  imports: [TypeOrmModule.forFeature([SyncJob, SyncJobError]), IntegrationsModule, AuditModule, RecordsModule, ConflictsModule],
   controllers: [SyncJobsController],
   providers: [SyncJobsService, SyncRunnerService, SyncStatisticsService, SyncWorker, SyncScheduleService, ScheduleWorker, SyncQueueReconciler],
   exports: [SyncJobsService],

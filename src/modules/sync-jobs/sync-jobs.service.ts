@@ -9,7 +9,7 @@ import { JobName, SYNC_JOB_ATTEMPTS, SYNC_JOB_BACKOFF_MS, SyncJobData, syncBullJ
 import { SYNC_QUEUE } from '../../queue/queue.module';
 import { AuditService } from '../audit/audit.service';
 import { Actor, IntegrationsService } from '../integrations/integrations.service';
-import { SyncJob, SyncJobError, SyncMode, SyncStatus, TERMINAL_STATUSES } from './sync-job.entity';
+import { SyncDirection, SyncJob, SyncJobError, SyncMode, SyncStatus, TERMINAL_STATUSES } from './sync-job.entity';
 import { SyncJobException, SyncJobExceptionCode } from './sync-job.exception';
 
 /** What to sync. `limit` caps source rows per resource for this run; the next run continues. */
@@ -18,6 +18,7 @@ export interface SyncRequest {
   mode: SyncMode;
   resources?: ResourceType[];
   limit?: number;
+  direction?: SyncDirection;
 }
 
 /** Filters of the job list. */
@@ -64,13 +65,13 @@ export class SyncJobsService {
     try {
       job = await this.dataSource.transaction(async (manager) => {
         const created = await manager.getRepository(SyncJob).save(manager.create(SyncJob, {
-          organizationId: actor.organizationId, integrationId: integration.id, mode: request.mode, trigger,
+          organizationId: actor.organizationId, integrationId: integration.id, mode: request.mode, direction: request.direction ?? 'inbound', trigger,
           resources, recordLimit: request.limit ?? null, status: 'queued', progress: {}, retryOf,
         }));
         await this.audit.record({
           organizationId: actor.organizationId, actorType: actor.actorId === 'system' ? 'system' : 'api_key', actorId: actor.actorId,
           action: 'sync_job.created', targetType: 'sync_job', targetId: created.id, requestId: actor.requestId,
-          details: { integrationId: integration.id, mode: request.mode, resources, trigger, retryOf },
+          details: { integrationId: integration.id, mode: request.mode, direction: request.direction ?? 'inbound', resources, trigger, retryOf },
         }, manager);
         return created;
       });
@@ -163,7 +164,7 @@ export class SyncJobsService {
       throw new SyncJobException(SyncJobExceptionCode.NOT_RETRYABLE, `Only failed, cancelled or partially succeeded jobs can be retried (this one is ${job.status})`);
     }
     return this.create(
-      { integrationId: job.integrationId, mode: job.mode, resources: job.resources as ResourceType[], limit: job.recordLimit ?? undefined },
+      { integrationId: job.integrationId, mode: job.mode, resources: job.resources as ResourceType[], limit: job.recordLimit ?? undefined, direction: job.direction },
       actor, 'retry', job.id,
     );
   }

@@ -14,12 +14,15 @@ import { Integration } from '../integrations/integration.entity';
 import { IntegrationsService } from '../integrations/integrations.service';
 import { PreparedRecord, RecordWriter } from '../records/record-writer';
 import { MetricsService } from '../operations/metrics.service';
+import { ConflictResolutionProcessor } from '../conflicts/conflict-resolution.processor';
+import { LocalEditPush } from '../conflicts/local-edit-push';
 import { RecordTransformer } from '../transformations/record-transformer';
 import { loadRecordTransformer } from '../transformations/rule-loader';
 import { countAtSource, reconcileCounts } from './count-reconciliation';
 import { emptyProgress, ResourceProgress, SyncJob, TERMINAL_STATUSES } from './sync-job.entity';
 import { insertIssues, loadState, saveState, SyncState } from './sync-state.repository';
 import { PassKind, PassSightings, reconciliationDue, tombstoneUnseen } from './delete-reconciliation';
+import { storedExternalIds } from './stored-ids';
 
 /** Why a run stopped early. */
 export type StopReason = 'shutdown' | null;
@@ -69,6 +72,8 @@ export class SyncRunnerService {
     private readonly audit: AuditService,
     private readonly writer: RecordWriter,
     private readonly metrics: MetricsService,
+    private readonly conflicts: ConflictResolutionProcessor,
+    private readonly outbound: LocalEditPush,
   ) {}
 
   /** @throws ProviderException or database errors; the worker decides between retry and failure. */
@@ -79,10 +84,14 @@ export class SyncRunnerService {
     await this.jobs.update({ id: job.id }, { status: 'running', startedAt: job.startedAt ?? new Date(), attempts: job.attempts + 1 });
     const integration = await this.integrations.get(job.organizationId, job.integrationId);
     let { adapter, ctx } = await this.integrations.adapterFor(integration);
+    const pool = this.pool;
+    const storedIds = { storedExternalIds: (r: ResourceType, after: string | null) => storedExternalIds(pool, integration.id, r, after) };
+    ctx = { ...ctx, ...storedIds };
     let refreshed = false; // an external secret is re-read at most once per run (rotated keys)
     // The integration's transformation rules and field mappings, loaded once per run (docs/transformations.md).
     const transformer = await loadRecordTransformer(this.pool, integration.id);
-    const resources = RESOURCE_ORDER.filter((r) => job.resources.includes(r));
+    // An outbound job reads nothing: it only pushes local edits (after the loop).
+    const resources = job.direction === 'outbound' ? [] : RESOURCE_ORDER.filter((r) => job.resources.includes(r));
     for (const resource of resources) {
       const progress = (job.progress[resource] ??= emptyProgress());
       if (progress.done) continue; // finished by an earlier attempt of this job
@@ -91,6 +100,7 @@ export class SyncRunnerService {
         if (!fresh) throw error;
         refreshed = true;
         ({ adapter, ctx } = fresh);
+        ctx = { ...ctx, ...storedIds };
         // Safe to repeat: a failed batch rolled back, and syncResource reloads the last committed checkpoint.
         return this.syncResource(job, integration, adapter, ctx, resource, progress, control, transformer);
       }).catch(async (error: unknown) => {
@@ -106,14 +116,18 @@ export class SyncRunnerService {
       }
     }
     const unreadable = resources.filter((r) => job.progress[r].outcome === 'failed');
-    if (unreadable.length > 0 && unreadable.length === resources.length) {
+    if (resources.length > 0 && unreadable.length === resources.length) {
       // Nothing was read: the job fails with the provider code, as any permanent vendor error fails it.
       const first = job.progress[unreadable[0]];
       const code = first.errorCode === 'resource_forbidden' ? ProviderExceptionCode.RESOURCE_FORBIDDEN : ProviderExceptionCode.RESOURCE_NOT_FOUND;
       return this.finish(job, 'failed', { code, message: `No resource could be read (${unreadable.join(', ')}): ${first.errorMessage ?? ''}` });
     }
     await this.refreshStatistics(job, resources);
-    const partial = unreadable.length > 0 || resources.some((r) => job.progress[r].failed > 0);
+    if (job.direction !== 'inbound' && !job.outbound?.done) {
+      job.outbound = await this.outbound.push(job.organizationId, job.integrationId);
+      await this.jobs.update({ id: job.id }, { outbound: job.outbound });
+    }
+    const partial = unreadable.length > 0 || resources.some((r) => job.progress[r].failed > 0) || (job.outbound?.refused ?? 0) > 0;
     return this.finish(job, partial ? 'partially_succeeded' : 'succeeded');
   }
 
@@ -162,7 +176,8 @@ export class SyncRunnerService {
     job: SyncJob, integration: Integration, adapter: ProviderAdapter, ctx: Parameters<ProviderAdapter['read']>[0],
     resource: ResourceType, progress: ResourceProgress, control: RunControl, transformer: RecordTransformer,
   ): Promise<'cancelled' | 'shutdown' | null> {
-    const state = this.startState(job, integration, adapter, resource, await loadState(this.pool, integration.id, resource));
+    const saved = await loadState(this.pool, integration.id, resource);
+    const state = this.startState(job, integration, adapter, resource, saved);
     progress.pass = state.pass;
     // A pass that starts here from no checkpoint sees every live id of a reconciled resource; one resumed mid-pass cannot tell.
     const sightings = state.checkpoint === null && adapter.descriptor.capabilities.reconcileDeletes?.includes(resource) ? new PassSightings() : null;
@@ -170,7 +185,9 @@ export class SyncRunnerService {
     // Count reconciliation compares full passes only: an incremental reads what changed, not what is there.
     const sourceCount = job.mode === 'full' ? await countAtSource(adapter, ctx, resource, this.logger) : null;
     if (remaining === undefined || remaining > 0) {
-      const batches = adapter.read(ctx, { resource, checkpoint: state.checkpoint, batchSize: this.env.syncBatchSize, limit: remaining });
+      // A pass that starts over still sees the last checkpoint (adapters that tombstone by reconciliation keep their known ids in it).
+      const priorCheckpoint = state.checkpoint === null ? saved.checkpoint : undefined;
+      const batches = adapter.read(ctx, { resource, checkpoint: state.checkpoint, priorCheckpoint, batchSize: this.env.syncBatchSize, limit: remaining });
       // Transformation rules run after the vendor mapper (a no-op without rules for the resource);
       // prepare() serialises and hashes the next batch while Postgres writes the current one.
       const prepared = (async function* (writer: RecordWriter) {
@@ -203,7 +220,8 @@ export class SyncRunnerService {
         progress.reconciledDeletes = tombstoned;
         if (tombstoned) this.metrics.syncRecords.inc({ resource, outcome: 'deleted' }, tombstoned);
       }
-      if (!limited) await saveState(client, integration.id, resource, { checkpoint: state.checkpoint, inFullPass: false }, job.id, Boolean(swept));
+      // A full pass that ran to its end (here, or resumed from an earlier run) restarts the reconciliation interval.
+      if (!limited) await saveState(client, integration.id, resource, { checkpoint: state.checkpoint, inFullPass: false }, job.id, state.inFullPass);
       const stored = await client.query<{ n: string }>(
         'SELECT count(*) AS n FROM records WHERE integration_id = $1 AND resource_type = $2 AND deleted_at IS NULL', [integration.id, resource]);
       progress.stored = Number(stored.rows[0].n);
@@ -273,15 +291,26 @@ export class SyncRunnerService {
     await this.audit.record({
       organizationId: job.organizationId, actorType: 'system', action: 'sync_job.completed', targetType: 'sync_job', targetId: job.id,
       outcome: status === 'failed' ? 'failure' : 'success',
-      details: { integrationId: job.integrationId, status, mode: job.mode, totals, errorCode: error?.code ?? null, unreadableResources: unreadable,
-        ...(counts ? { countMismatches: counts.resources } : {}) },
+      details: {
+        integrationId: job.integrationId, status, mode: job.mode, direction: job.direction, totals, outbound: job.outbound ?? null,
+        errorCode: error?.code ?? null, unreadableResources: unreadable, ...(counts ? { countMismatches: counts.resources } : {}),
+      },
     });
+    // Conflicts the job's batches raised get the organization's policy on the conflict-resolution queue;
+    // if Redis refuses now, they stay undecided (listed, strategy null) until the next job ends.
+    await this.conflicts.schedule(job.integrationId, job.id).catch((e: Error) =>
+      this.logger.warn({ syncJobId: job.id, errorClass: e.name }, 'could not schedule conflict resolution'));
     return 'done';
   }
 
   /** Records a temporary failure that BullMQ will retry (status stays active). */
   async noteRetry(syncJobId: string, error: { code: string; message: string }): Promise<void> {
     await this.jobs.update({ id: syncJobId }, { errorCode: error.code, errorMessage: `Retrying after: ${error.message}`.slice(0, 500) });
+  }
+
+  /** A job that waits for the vendor (a running Bulk export): queued again, the wait in its message. */
+  async noteWait(syncJobId: string, until: Date, reason: { code: string; message: string }): Promise<void> {
+    await this.jobs.update({ id: syncJobId }, { status: 'queued', errorCode: reason.code, errorMessage: `Waiting for the vendor until ${until.toISOString()}: ${reason.message}`.slice(0, 500) });
   }
 
   /** Loads a job for the worker's failure path. */

@@ -16,30 +16,26 @@ function describe(error: unknown): { code: string; message: string; permanent: b
   return { code: 'INTERNAL_ERROR', message: `Unexpected error during sync (${error instanceof Error ? error.name : 'unknown'}${typeof code === 'string' ? ` ${code}` : ''})`, permanent: false };
 }
 
-/** Waits shorter than this go through BullMQ's backoff like any temporary failure. */
-const REENTRY_MIN_MS = 10_000;
-/** The longest a job is put off at once (a server asking for days is asked again after this). */
-const REENTRY_MAX_MS = 6 * 3_600_000;
-/** Re-entries before the normal attempt count applies again (a server that never finishes). */
-const REENTRY_MAX_TIMES = 48;
-
 /**
- * The delay (ms) before a job re-enters after a temporary vendor error that names its own wait
- * (`retryAfterMs`: Retry-After of hours, a Bulk export still running), or null for BullMQ's
- * ordinary backoff. The job resumes from its committed checkpoint, so waiting costs no worker.
- * `started`: how many times the job has been made active (BullMQ `attemptsStarted`).
+ * A temporary vendor error asking to wait at least this long (ms) re-enters the job after the wait
+ * instead of spending a retry: a Bulk export that answers `Retry-After: 7200` is running, not failing.
  */
-export function reentryDelayMs(error: unknown, started: number): number | null {
+const REENTER_AFTER_MIN_MS = 60_000;
+/** Longest single wait before the job runs again (it may be asked to wait again). */
+const REENTER_AFTER_MAX_MS = 6 * 3_600_000;
+
+/** The wait a failure asks for before the job re-enters, or null when it is an ordinary failure. */
+function reentryWait(error: unknown): number | null {
   if (!(error instanceof ProviderException) || !error.temporary || error.retryAfterMs === undefined) return null;
-  if (error.retryAfterMs < REENTRY_MIN_MS || started > REENTRY_MAX_TIMES) return null;
-  return Math.min(error.retryAfterMs, REENTRY_MAX_MS);
+  return error.retryAfterMs >= REENTER_AFTER_MIN_MS ? Math.min(error.retryAfterMs, REENTER_AFTER_MAX_MS) : null;
 }
 
 /**
  * Processor of `run-sync` jobs on the `sync-jobs` queue (see JobProcessors; taken only when `APP_ROLE` is `all` or `worker`).
  * Temporary failures are thrown again so BullMQ retries after 2 s, 4 s, 8 s; permanent ones
- * fail the job at once (`UnrecoverableError`). A temporary error carrying a long wait delays the
- * job by that wait without spending an attempt ({@link reentryDelayMs}). On SIGTERM it stops taking jobs, lets the
+ * fail the job at once (`UnrecoverableError`). A temporary error that asks to wait a minute or more
+ * (`retryAfterMs`) puts the job back, delayed by that wait (at most 6 h), without spending an
+ * attempt: it resumes from its checkpoint then. On SIGTERM it stops taking jobs, lets the
  * running batch commit, moves the job back to the queue (no attempt spent) and closes.
  */
 @Injectable()
@@ -75,14 +71,15 @@ export class SyncWorker implements OnModuleInit {
       }
     } catch (error) {
       if (error instanceof DelayedError) throw error;
-      const failure = describe(error);
-      const delay = reentryDelayMs(error, job.attemptsStarted);
-      if (delay !== null) {
-        this.logger.log({ syncJobId, code: failure.code, delayMs: delay }, 'sync re-enters later');
-        await this.runner.noteRetry(syncJobId, failure);
-        await job.moveToDelayed(Date.now() + delay, token);
+      const wait = reentryWait(error);
+      if (wait !== null) {
+        const until = new Date(Date.now() + wait);
+        this.logger.log({ syncJobId, code: (error as ProviderException).code, until: until.toISOString() }, 'sync waits for the vendor');
+        await this.runner.noteWait(syncJobId, until, describe(error));
+        await job.moveToDelayed(until.getTime(), token);
         throw new DelayedError();
       }
+      const failure = describe(error);
       const attempts = job.opts.attempts ?? SYNC_JOB_ATTEMPTS;
       const last = failure.permanent || job.attemptsMade + 1 >= attempts;
       this.logger.warn({ syncJobId, code: failure.code, attempt: job.attemptsMade + 1, last }, 'sync attempt failed');

@@ -38,6 +38,13 @@ export function outcomeCodes(body: unknown): { issueCodes: string[]; vendorCodes
   return { issueCodes: [...new Set(issueCodes)], vendorCodes: [...new Set(vendorCodes)].slice(0, 5) };
 }
 
+/** A FHIR answer's error with what a caller may act on: the HTTP status and the vendor detail codes (Epic 4113: an expired search session). */
+export class FhirRequestError extends ProviderException {
+  constructor(code: ProviderExceptionCode, message: string, options: { temporary: boolean; retryAfterMs?: number }, readonly httpStatus: number, readonly vendorCodes: string[]) {
+    super(code, message, options);
+  }
+}
+
 /**
  * Turns a non-2xx FHIR answer into a ProviderException (FHIR R4 http.html#errors and
  * operationoutcome.html): temporary when every error issue is temporary (or the status is 5xx
@@ -47,21 +54,22 @@ export function outcomeCodes(body: unknown): { issueCodes: string[]; vendorCodes
  */
 export function fhirError(what: string, status: number, body: unknown, retryAfterMs?: number): ProviderException {
   const { issueCodes, vendorCodes } = outcomeCodes(body);
+  const make = (code: ProviderExceptionCode, text: string, options: { temporary: boolean; retryAfterMs?: number }) => new FhirRequestError(code, text, options, status, vendorCodes);
   const suffix = [issueCodes.length ? `issue ${issueCodes.join(',')}` : '', vendorCodes.length ? `vendor code ${vendorCodes.join(',')}` : ''].filter(Boolean).join('; ');
   const message = `FHIR server answered ${status} to ${what}${suffix ? ` (${suffix})` : ''}`;
   const temporaryIssues = issueCodes.length > 0 && issueCodes.every((c) => TEMPORARY_ISSUE_CODES.has(c));
-  if (status === 429 || issueCodes.includes('throttled')) return new ProviderException(ProviderExceptionCode.RATE_LIMITED, message, { temporary: true, retryAfterMs });
+  if (status === 429 || issueCodes.includes('throttled')) return make(ProviderExceptionCode.RATE_LIMITED, message, { temporary: true, retryAfterMs });
   if (status >= 500 || status === 408) {
     const permanent = issueCodes.some((c) => PERMANENT_ISSUE_CODES.has(c)) && !temporaryIssues;
-    return new ProviderException(permanent ? ProviderExceptionCode.VENDOR_ERROR : ProviderExceptionCode.CONNECTION_FAILED, message, { temporary: !permanent, retryAfterMs });
+    return make(permanent ? ProviderExceptionCode.VENDOR_ERROR : ProviderExceptionCode.CONNECTION_FAILED, message, { temporary: !permanent, retryAfterMs });
   }
-  if (temporaryIssues) return new ProviderException(ProviderExceptionCode.CONNECTION_FAILED, message, { temporary: true, retryAfterMs });
+  if (temporaryIssues) return make(ProviderExceptionCode.CONNECTION_FAILED, message, { temporary: true, retryAfterMs });
   if (status === 401 || status === 403 || issueCodes.some((c) => c === 'security' || c === 'login' || c === 'forbidden' || c === 'expired')) {
-    return new ProviderException(ProviderExceptionCode.AUTHENTICATION_FAILED, message, { temporary: false });
+    return make(ProviderExceptionCode.AUTHENTICATION_FAILED, message, { temporary: false });
   }
-  if (status === 404 || status === 410 || issueCodes.includes('not-found') || issueCodes.includes('deleted')) return new ProviderException(ProviderExceptionCode.NOT_FOUND, message, { temporary: false });
-  if (status === 409 || status === 412 || issueCodes.includes('conflict')) return new ProviderException(ProviderExceptionCode.CONFLICT, message, { temporary: false });
-  if (issueCodes.includes('not-supported')) return new ProviderException(ProviderExceptionCode.UNSUPPORTED, message, { temporary: false });
-  if (status === 400 || status === 422) return new ProviderException(ProviderExceptionCode.BAD_REQUEST, message, { temporary: false });
-  return new ProviderException(ProviderExceptionCode.VENDOR_ERROR, message, { temporary: false });
+  if (status === 404 || status === 410 || issueCodes.includes('not-found') || issueCodes.includes('deleted')) return make(ProviderExceptionCode.NOT_FOUND, message, { temporary: false });
+  if (status === 409 || status === 412 || issueCodes.includes('conflict')) return make(ProviderExceptionCode.CONFLICT, message, { temporary: false });
+  if (issueCodes.includes('not-supported')) return make(ProviderExceptionCode.UNSUPPORTED, message, { temporary: false });
+  if (status === 400 || status === 422) return make(ProviderExceptionCode.BAD_REQUEST, message, { temporary: false });
+  return make(ProviderExceptionCode.VENDOR_ERROR, message, { temporary: false });
 }

@@ -25,6 +25,19 @@ export interface SearchOptions {
   seen?: Set<string>;
   /** Safety stop: at most this many pages (a server looping on its own next link). Default 100,000. */
   maxPages?: number;
+  /**
+   * An error on a next link after which the search starts again from `restartUrl` (an expired
+   * cursor: Epic 4113 "Session ID for cached search results has expired", HAPI 410). Ids already
+   * taken stay in `seen`, so the restart yields only what the pass has not had. At most 3 restarts.
+   */
+  restartOn?: (error: unknown) => boolean;
+  /** Where a restart begins (default `firstUrl`): the pass's first page when `firstUrl` is a resumed next link. */
+  restartUrl?: string;
+  /**
+   * Replace the origin of next links with this one (`https://fhir.example.org`): for servers that
+   * answer with an internal host (HAPI behind a proxy, Metriport's api-hapi.ts). Path and query are kept verbatim.
+   */
+  rewriteOrigin?: string;
 }
 
 /**
@@ -34,7 +47,8 @@ export interface SearchOptions {
  * OperationOutcome warnings inside searchsets) and entries of other types, drops ids already
  * seen in the pass (offset paging repeats rows across pages, hapi-fhir#3608), and ends on a
  * page without a next link, empty or not (hapi-fhir#5237 sends a next link to an empty page).
- * The bearer token reaches only the base's origin (FhirHttp).
+ * The bearer token reaches only the base's origin (FhirHttp). An expired cursor (`restartOn`)
+ * restarts the search at its first page, skipping the ids already taken.
  * @throws ProviderException VENDOR_ERROR (permanent) when a page is not a Bundle; the client's errors.
  */
 export async function* searchPages(http: FhirHttp, firstUrl: string, options: SearchOptions): AsyncGenerator<SearchPage> {
@@ -42,10 +56,21 @@ export async function* searchPages(http: FhirHttp, firstUrl: string, options: Se
   const maxPages = options.maxPages ?? 100_000;
   let url: string | null = firstUrl;
   const visited = new Set<string>();
+  const restartUrl = options.restartUrl ?? firstUrl;
+  let restarts = 0;
   for (let n = 0; url && n < maxPages; n++) {
     if (visited.has(url)) return; // a next link pointing back at a page already read
     visited.add(url);
-    const response: { body: Bundle; serverTime: number | null } = await http.get<Bundle>(url);
+    let response: { body: Bundle; serverTime: number | null };
+    try {
+      response = await http.get<Bundle>(url);
+    } catch (error) {
+      if (url === restartUrl || restarts >= 3 || !options.restartOn?.(error)) throw error;
+      restarts++;
+      visited.clear();
+      url = restartUrl;
+      continue;
+    }
     const { body, serverTime } = response;
     if (!body || body.resourceType !== 'Bundle') {
       throw new ProviderException(ProviderExceptionCode.VENDOR_ERROR, `FHIR server did not answer a Bundle to ${http.label('GET', http.resolve(url))}`, { temporary: false });
@@ -68,9 +93,17 @@ export async function* searchPages(http: FhirHttp, firstUrl: string, options: Se
       seen.add(resource.id);
       page.resources.push(resource);
     }
-    const next: string | null = (body.link ?? []).find((l: BundleLink) => l.relation === 'next' && typeof l.url === 'string' && l.url.length > 0)?.url ?? null;
+    const link: string | null = (body.link ?? []).find((l: BundleLink) => l.relation === 'next' && typeof l.url === 'string' && l.url.length > 0)?.url ?? null;
+    const next = link && options.rewriteOrigin ? withOrigin(link, options.rewriteOrigin) : link;
     page.next = next;
     yield page;
     url = next;
   }
+}
+
+/** `url` with its scheme, host and port replaced by `origin`'s (relative links are left alone). */
+function withOrigin(url: string, origin: string): string {
+  if (!/^https?:\/\//i.test(url)) return url;
+  const parsed = new URL(url);
+  return `${new URL(origin).origin}${parsed.pathname}${parsed.search}`;
 }

@@ -45,7 +45,8 @@ const DESCRIPTOR: VendorDescriptor = {
   description: "Reads a practice through NexHealth's Synchronizer API v3 (NexHealth syncs Dentrix, Eaglesoft, OpenDental and other EHRs); webhooks registered automatically.",
   capabilities: {
     resources: RESOURCES,
-    incremental: ['providers', 'locations', 'patients', 'coverages', 'appointments', 'balances'],
+    // Documents: an incremental reads them only for patients new or changed since the checkpoint (resource-reads.ts).
+    incremental: ['providers', 'locations', 'patients', 'coverages', 'appointments', 'documents', 'balances'],
     // Appointments are read in a date window, so a full pass does not list them all: not reconciled.
     reconcileDeletes: ['patients', 'coverages', 'documents'],
   },

@@ -51,7 +51,10 @@ async function locationPatientIds(client: NexHealthClient, config: NexHealthConf
  *   (or per 25 patients with patient_ids[]): the 10 req/s appointments limit makes per-patient reads the slowest path;
  * - coverages: GET /insurance_coverages for the institution (active, then inactive), paged, incremental,
  *   keeping those of the location's patients (ids read once per pass, 1,000 per request);
- * - documents: GET /patients/{id}/documents per patient of the location (NexHealth has no document list), read whole;
+ * - documents: GET /patients/{id}/documents per patient of the location (NexHealth has no document list):
+ *   a full pass for every patient, an incremental only for patients new or changed since the checkpoint
+ *   (updated_since), so an unchanged location costs one request instead of one per patient; a document
+ *   added to or deleted from an unchanged patient shows at the periodic full pass (reconcileIntervalHours);
  * - providers: GET /providers of the location (active, then inactive), incremental;
  * - locations: GET /operatories of the location (our locations are operatories, like OpenDental's), incremental;
  * - balances: GET /guarantor_balances of the location with show_zero_balances, incremental (a full pass sends updated_since 1970).
@@ -80,7 +83,7 @@ export function readResource(client: NexHealthClient, config: NexHealthConfig, r
       ], async (row) => (await (ofLocation ??= locationPatientIds(client, config))).has(String(row.patient_id)) ? mapNexCoverage(row) : []);
     }
     case 'documents':
-      return read([{ name: 'documents:patients', path: '/patients', query: locationPatients(config), incremental: false }], async (patient) => {
+      return read([{ name: 'documents:patients', path: '/patients', query: locationPatients(config), incremental: true }], async (patient) => {
         const docs = await fetchList(client, `/patients/${patient.id}/documents`, scoped(config, false));
         return docs.map((doc) => mapNexDocument(doc, String(patient.id)));
       });

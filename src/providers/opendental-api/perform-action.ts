@@ -43,6 +43,7 @@ function records(resource: ResourceType, ...results: Array<{ record: CanonicalRe
  *   then POST the new one; when the POST is refused the original is put back to Scheduled with
  *   PUT /appointments/{AptNum}, and the error says whether that worked (both states reported).
  * - add_appointment_note → PUT …/Note (appends a line).
+ * - update_patient → PUT /patients/{PatNum} with the given fields (`""` clears one).
  * `records` are OpenDental's answers, mapped by the shared mappers, for the store.
  */
 export class OpenDentalApiActions {
@@ -68,6 +69,7 @@ export class OpenDentalApiActions {
         return { result: { appointmentExternalId: String(aptNum), status: done.record?.data.status ?? null, sourceStatus: done.vendor.AptStatus }, records: records('appointments', done) };
       }
       case 'reschedule_appointment': return this.reschedule(p);
+      case 'update_patient': return this.updatePatient(p);
       case 'add_appointment_note': {
         const done = await this.writes.appendAppointmentNote(odKey(p.appointmentExternalId, 'appointmentExternalId'), String(p.note));
         return { result: { appointmentExternalId: String(done.aptNum) }, records: records('appointments', done) };
@@ -98,6 +100,18 @@ export class OpenDentalApiActions {
       result: { patientExternalId: String(done.patNum), duplicate: done.duplicate ?? false, ...(done.recovered ? { recovered: true } : {}) },
       records: [{ resource: 'patients', record: done.record }],
     };
+  }
+
+  /** PUT /patients/{PatNum} with the given fields; the answer (OpenDental's patient now) is read back into the store. */
+  private async updatePatient(p: Payload): Promise<ActionOutcome> {
+    const patNum = odKey(p.patientExternalId, 'patientExternalId');
+    const input: Partial<OdPatientCreate> = {
+      LName: p.lastName, FName: p.firstName, Birthdate: p.birthDate, Preferred: p.preferredName, Gender: p.gender ? GENDER[p.gender] : undefined,
+      Email: p.email, WirelessPhone: p.mobilePhone, HmPhone: p.homePhone, WkPhone: p.workPhone, Language: p.language,
+      ...(p.address ? { Address: p.address.line1 ?? '', Address2: p.address.line2 ?? '', City: p.address.city ?? '', State: p.address.state ?? '', Zip: p.address.postalCode ?? '' } : {}),
+    };
+    const done = await this.writes.updatePatient(patNum, JSON.parse(JSON.stringify(input)) as Partial<OdPatientCreate>);
+    return { result: { patientExternalId: String(done.patNum) }, records: [{ resource: 'patients', record: done.record }] };
   }
 
   private async createAppointment(p: Payload): Promise<ActionOutcome> {

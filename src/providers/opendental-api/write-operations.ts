@@ -52,6 +52,14 @@ export class OpenDentalApiWrites {
     }
   }
 
+  /**
+   * PUT /patients/{PatNum} (§1.5, [OD-PAT]): the given fields only, `""` clears one. Idempotent (it
+   * sets values), so a lost answer is simply sent again. Returns the patient as OpenDental now has it.
+   */
+  async updatePatient(patNum: number, fields: Partial<OdPatientCreate>): Promise<PatientResult> {
+    return this.patientResult((await this.client.request<Json>('PUT', `/patients/${patNum}`, {}, fields, true)).data);
+  }
+
   /** The patient OpenDental's duplicate check would match (LName, FName, Birthdate and Email or a phone), newest first. */
   private async findSamePatient(input: OdPatientCreate): Promise<Json | null> {
     const candidates = await fetchAll(this.client, '/patients/Simple', 'PatNum', { LName: input.LName, FName: input.FName, Birthdate: input.Birthdate ?? '0001-01-01' }, this.config.pageSize);

@@ -6,6 +6,45 @@ export interface RegisteredClient {
   clientId: string;
   keys: Map<string, KeyObject>;
   clientSecret?: string;
+  /** A JWKS URL registered instead of keys (Epic requires one for backend apps since 2026-02-23): fetched when a `kid` is unknown. */
+  jwksUrl?: string;
+}
+
+/** The `iss` and `kid` of an assertion, unverified (to pick the client and key to verify with); nulls when unreadable. */
+export function assertionIdentity(jwt: string): { iss: string | null; kid: string | null } {
+  try {
+    const [h, c] = jwt.split('.');
+    const header = JSON.parse(Buffer.from(h, 'base64url').toString('utf8')) as { kid?: unknown };
+    const claims = JSON.parse(Buffer.from(c, 'base64url').toString('utf8')) as { iss?: unknown };
+    return { iss: typeof claims.iss === 'string' ? claims.iss : null, kid: typeof header.kid === 'string' ? header.kid : null };
+  } catch {
+    return { iss: null, kid: null };
+  }
+}
+
+/**
+ * The keys of a JWK Set URL (RFC 7517 §5), as a token server fetches a client's registered JWKS.
+ * Private members in the set are ignored. @throws FhirSandboxError 401 when it cannot be read.
+ */
+export async function fetchJwks(url: string): Promise<Map<string, KeyObject>> {
+  let body: { keys?: Array<JsonWebKey & { kid?: string }> };
+  try {
+    const res = await fetch(url, { headers: { Accept: 'application/json' }, signal: AbortSignal.timeout(5000) });
+    if (!res.ok) throw new Error(String(res.status));
+    body = (await res.json()) as typeof body;
+  } catch {
+    throw refuse('the registered JWKS URL could not be read');
+  }
+  const keys = new Map<string, KeyObject>();
+  for (const jwk of body.keys ?? []) {
+    try {
+      const imported = importPublicKey({ jwk });
+      keys.set(imported.kid, imported.key);
+    } catch {
+      // a key this server cannot use is skipped, as a JWKS consumer does
+    }
+  }
+  return keys;
 }
 
 /** A public key as a test or the demo registers it: a JWK (with `kid`) or a PEM with its `kid`. */

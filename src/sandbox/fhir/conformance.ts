@@ -1,5 +1,4 @@
-import { BULK_LEVELS, bulkOperations } from './bulk/bulk-types';
-import { FhirSandboxProfile, SANDBOX_RESOURCE_TYPES } from './profiles';
+import { FhirSandboxProfile } from './profiles';
 
 /**
  * `.well-known/smart-configuration` of a simulated tenant
@@ -13,7 +12,7 @@ export function smartConfiguration(profile: FhirSandboxProfile, base: string): R
     token_endpoint_auth_methods_supported: profile.authMethods,
     token_endpoint_auth_signing_alg_values_supported: ['RS384', 'ES384'],
     grant_types_supported: ['client_credentials'],
-    scopes_supported: SANDBOX_RESOURCE_TYPES.flatMap((t) => [`system/${t}.read`, `system/${t}.rs`]),
+    scopes_supported: profile.types.flatMap((t) => [`system/${t}.read`, `system/${t}.rs`]),
     capabilities: ['client-confidential-asymmetric', 'permission-v1', 'permission-v2'],
   };
 }
@@ -29,15 +28,15 @@ export function capabilityStatement(profile: FhirSandboxProfile, base: string): 
         service: [{ coding: [{ system: 'http://terminology.hl7.org/CodeSystem/restful-security-service', code: 'SMART-on-FHIR' }] }],
         extension: [{ url: 'http://fhir-registry.smarthealthit.org/StructureDefinition/oauth-uris', extension: [{ url: 'token', valueUri: `${base}/auth/token` }] }],
       },
-      resource: SANDBOX_RESOURCE_TYPES.map((type) => ({
+      resource: profile.types.map((type) => ({
         type, interaction: [{ code: 'read' }, { code: 'search-type' }],
         searchParam: [
           { name: '_id', type: 'token' },
           ...(profile.lastUpdated.includes(type) ? [{ name: '_lastUpdated', type: 'date' }] : []),
           ...(profile.countParam ? [{ name: profile.countParam, type: 'number' }] : []),
+          ...(profile.tenancyParam ? [{ name: profile.tenancyParam.name, type: 'reference' }] : []),
         ],
       })),
-      operation: bulkOperations(profile.bulkExportLevels ?? BULK_LEVELS),
     }],
   };
 }

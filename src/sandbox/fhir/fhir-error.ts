@@ -10,6 +10,8 @@ export class FhirSandboxError extends Error {
     readonly headers: Record<string, string> = {},
     /** An OAuth error body instead of an OperationOutcome (the token endpoint, RFC 6749 §5.2). */
     readonly oauthError?: string,
+    /** A vendor code in `issue.details.coding` (Epic 4113). */
+    readonly detailCode?: string,
   ) {
     super(message);
     this.name = 'FhirSandboxError';
@@ -17,8 +19,9 @@ export class FhirSandboxError extends Error {
 }
 
 /** An OperationOutcome with one error issue (http://hl7.org/fhir/R4/operationoutcome.html). */
-export function operationOutcome(code: string, text: string, severity: 'error' | 'warning' | 'information' = 'error'): Record<string, unknown> {
-  return { resourceType: 'OperationOutcome', issue: [{ severity, code, diagnostics: text }] };
+export function operationOutcome(code: string, text: string, severity: 'error' | 'warning' | 'information' = 'error', detailCode?: string): Record<string, unknown> {
+  const details = detailCode ? { details: { coding: [{ code: detailCode, display: text }], text } } : {};
+  return { resourceType: 'OperationOutcome', issue: [{ severity, code, ...details, diagnostics: text }] };
 }
 
 /** Answers FhirSandboxError as an OperationOutcome (or OAuth error JSON); anything else as 500 without internals. */
@@ -35,7 +38,7 @@ export class FhirSandboxErrorFilter implements ExceptionFilter {
         res.status(exception.status).json({ error: exception.oauthError, error_description: exception.message });
         return;
       }
-      res.status(exception.status).type('application/fhir+json').send(JSON.stringify(operationOutcome(exception.issueCode, exception.message)));
+      res.status(exception.status).type('application/fhir+json').send(JSON.stringify(operationOutcome(exception.issueCode, exception.message, 'error', exception.detailCode)));
       return;
     }
     const status = exception instanceof HttpException ? exception.getStatus() : 500;

@@ -1,6 +1,6 @@
 import { DynamicModule, Module, ModuleMetadata, Provider } from '@nestjs/common';
-import { FhirBulkController } from './bulk/bulk.controller';
-import { FhirBulkSandbox } from './bulk/bulk-export.service';
+import { FhirBulkController } from './fhir-bulk.controller';
+import { FhirWritesController } from './fhir-writes.controller';
 import { FhirSandboxController } from './fhir.controller';
 import { FhirSandbox } from './fhir-sandbox.service';
 import { FHIR_SANDBOX_OPTIONS, FhirSandboxOptions } from './sandbox-options';
@@ -8,8 +8,7 @@ import { FHIR_SANDBOX_OPTIONS, FhirSandboxOptions } from './sandbox-options';
 /**
  * The simulated FHIR R4 servers under `/sandbox/fhir/{vendor}/{tenant}` (docs/vendors/fhir-r4.md).
  * Mount always and decide with `enabled` (`SANDBOX_ENABLED`): when off every route answers 404.
- * Exports {@link FhirSandbox} (data, clients, tokens, faults) and {@link FhirBulkSandbox} (Bulk
- * `$export` settings and deletes; its controller is listed first so `$export` is not a resource type).
+ * Exports {@link FhirSandbox} (data, clients, tokens, faults).
  */
 @Module({})
 export class FhirSandboxModule {
@@ -24,6 +23,6 @@ export class FhirSandboxModule {
   }
 
   private static build(optionsProvider: Provider): DynamicModule {
-    return { module: FhirSandboxModule, controllers: [FhirBulkController, FhirSandboxController], providers: [optionsProvider, FhirSandbox, FhirBulkSandbox], exports: [FhirSandbox, FhirBulkSandbox] };
+    return { module: FhirSandboxModule, controllers: [FhirSandboxController, FhirBulkController, FhirWritesController], providers: [optionsProvider, FhirSandbox], exports: [FhirSandbox] };
   }
 }

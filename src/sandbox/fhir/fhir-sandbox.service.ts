@@ -1,9 +1,10 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import type { FhirResource } from '../../providers/fhir/fhir-types';
-import { importPublicKey, PublicKeyInput, RegisteredClient, verifyClientAssertion } from './assertion-verifier';
+import { assertionIdentity, fetchJwks, importPublicKey, PublicKeyInput, RegisteredClient, verifyClientAssertion } from './assertion-verifier';
+import type { BulkJob } from './bulk';
 import { FhirSandboxError } from './fhir-error';
-import { generateTenant, TenantData } from './generator';
+import { generateTenant, renamePatients, TenantData } from './generator';
 import { FHIR_SANDBOX_PROFILES, FhirSandboxProfile, SandboxResourceType } from './profiles';
 import { FHIR_SANDBOX_OPTIONS, FhirFaults, FhirSandboxOptions, NO_FAULTS } from './sandbox-options';
 
@@ -15,6 +16,12 @@ export interface FhirTenant {
   faults: FhirFaults;
   /** Requests received (FHIR and token), oldest first: method, path (no query), status, whether a bearer was sent. */
   log: Array<{ method: string; path: string; status: number | null; bearer: boolean }>;
+  /** Resources removed (`remove`), for Bulk export `deleted` files. Epoch ms. */
+  deletions: Array<{ type: SandboxResourceType; id: string; at: number }>;
+  /** Bulk Data export jobs by id. */
+  exports: Map<string, BulkJob>;
+  /** Slots (profiles that book appointments; writes.ts). */
+  slots: Map<string, FhirResource>;
 }
 
 /**
@@ -27,6 +34,8 @@ export interface FhirTenant {
 export class FhirSandbox {
   readonly enabled: boolean;
   tokenLifetimeSeconds: number;
+  /** Real ms from a Bulk kick-off to its manifest (settable by tests). */
+  bulkReadyAfterMs: number;
   private readonly tenants = new Map<string, FhirTenant>();
   private readonly clients = new Map<string, RegisteredClient>();
   private readonly tokens = new Map<string, { tenant: string; expiresAt: number }>();
@@ -35,6 +44,7 @@ export class FhirSandbox {
   constructor(@Inject(FHIR_SANDBOX_OPTIONS) private readonly options: FhirSandboxOptions) {
     this.enabled = options.enabled ?? true;
     this.tokenLifetimeSeconds = options.tokenLifetimeSeconds ?? 300;
+    this.bulkReadyAfterMs = options.bulkReadyAfterMs ?? 300;
   }
 
   /** The tenant (generated on first use). @throws FhirSandboxError 404 for an unknown vendor profile. */
@@ -45,19 +55,24 @@ export class FhirSandbox {
     let found = this.tenants.get(key);
     if (!found) {
       const data = generateTenant({ seed: this.options.seed ?? 4242, tenantKey: key, patients: this.options.patients ?? 120, now: Date.now() });
-      found = { key, profile, data, faults: { ...NO_FAULTS }, log: [] };
+      if (profile.patientIdTemplate) renamePatients(data, (n) => profile.patientIdTemplate!.replace('{tenant}', tenant).replace('{n}', n));
+      found = { key, profile, data, faults: { ...NO_FAULTS }, log: [], deletions: [], exports: new Map(), slots: new Map() };
       this.tenants.set(key, found);
     }
     return found;
   }
 
-  /** Registers (or replaces) a backend client: public keys for private_key_jwt and/or a secret for client_secret_basic. */
-  registerClient(clientId: string, registration: { keys?: PublicKeyInput[]; clientSecret?: string }): void {
+  /**
+   * Registers (or replaces) a backend client: public keys or a JWKS URL for private_key_jwt
+   * (the URL is read when an assertion names a `kid` not seen yet, so rotated keys are picked up),
+   * and/or a secret for client_secret_basic.
+   */
+  registerClient(clientId: string, registration: { keys?: PublicKeyInput[]; jwksUrl?: string; clientSecret?: string }): void {
     const keys = new Map((registration.keys ?? []).map((k) => {
       const imported = importPublicKey(k);
       return [imported.kid, imported.key] as const;
     }));
-    this.clients.set(clientId, { clientId, keys, clientSecret: registration.clientSecret });
+    this.clients.set(clientId, { clientId, keys, clientSecret: registration.clientSecret, jwksUrl: registration.jwksUrl });
   }
 
   /** Sets faults of one tenant (unnamed ones keep their value). */
@@ -72,10 +87,13 @@ export class FhirSandbox {
    * credentials, then issues an opaque bearer token for this tenant.
    * @throws FhirSandboxError 400/401 with an OAuth error.
    */
-  issueToken(tenantKey: string, tokenUrl: string, form: Record<string, string>, authorization: string | undefined): { access_token: string; token_type: 'bearer'; expires_in: number; scope: string } {
+  async issueToken(tenantKey: string, tokenUrl: string, form: Record<string, string>, authorization: string | undefined): Promise<{ access_token: string; token_type: 'bearer'; expires_in: number; scope: string }> {
     if (form.grant_type !== 'client_credentials') throw new FhirSandboxError(400, 'invalid', 'grant_type must be client_credentials', {}, 'unsupported_grant_type');
     if (form.client_assertion) {
       if (form.client_assertion_type !== 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer') throw new FhirSandboxError(400, 'invalid', 'client_assertion_type must be jwt-bearer', {}, 'invalid_request');
+      const { iss, kid } = assertionIdentity(form.client_assertion);
+      const client = iss ? this.clients.get(iss) : undefined;
+      if (client?.jwksUrl && (!kid || !client.keys.has(kid))) client.keys = await fetchJwks(client.jwksUrl);
       verifyClientAssertion(form.client_assertion, { tokenUrl, clients: this.clients, seenJti: this.seenJti });
     } else {
       const basic = /^Basic\s+(\S+)$/i.exec(authorization ?? '');
@@ -100,6 +118,19 @@ export class FhirSandbox {
     const n = this.tokens.size;
     this.tokens.clear();
     return n;
+  }
+
+  /** Deletes a stored resource as an EHR user would (search no longer finds it; read answers 404). Returns whether it existed. */
+  remove(vendor: string, tenant: string, type: SandboxResourceType, id: string): boolean {
+    const t = this.tenant(vendor, tenant);
+    const existed = t.data[type].delete(id);
+    if (existed) t.deletions.push({ type, id, at: Date.now() });
+    return existed;
+  }
+
+  /** Bulk export settings (options, then the tenant's faults). */
+  bulkSettings(): { readyAfterMs: number; fileLines: number } {
+    return { readyAfterMs: this.bulkReadyAfterMs, fileLines: this.options.bulkFileLines ?? 50 };
   }
 
   /**

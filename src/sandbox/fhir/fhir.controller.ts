@@ -5,8 +5,11 @@ import { Public } from '../../modules/organizations/auth.context';
 import { capabilityStatement, smartConfiguration } from './conformance';
 import { FhirSandboxError, FhirSandboxErrorFilter } from './fhir-error';
 import { FhirSandbox, FhirTenant } from './fhir-sandbox.service';
-import { SANDBOX_RESOURCE_TYPES, SandboxResourceType } from './profiles';
+import { SandboxResourceType } from './profiles';
 import { FHIR_SANDBOX_PREFIX } from './sandbox-options';
+import { kickOff } from './bulk-kickoff';
+import { searchSlots } from './writes';
+import { guardRequest, openTenant } from './tenant-http';
 import { SearchQuery, searchPage } from './search';
 
 const FORM_LIMIT_BYTES = 64 * 1024;
@@ -37,26 +40,11 @@ export class FhirSandboxController {
   constructor(private readonly sandbox: FhirSandbox) {}
 
   private open(vendor: string, tenant: string, req: Request, res: Response): { t: FhirTenant; base: string } {
-    if (!this.sandbox.enabled) throw new FhirSandboxError(404, 'not-found', 'Not found');
-    const t = this.sandbox.tenant(vendor, tenant);
-    const entry: FhirTenant['log'][number] = { method: req.method, path: req.path, status: null, bearer: !!req.headers.authorization?.startsWith('Bearer ') };
-    t.log.push(entry);
-    res.on('finish', () => (entry.status = res.statusCode));
-    return { t, base: `${req.protocol}://${req.get('host')}${FHIR_SANDBOX_PREFIX}/${vendor}/${tenant}` };
+    return openTenant(this.sandbox, vendor, tenant, req, res);
   }
 
-  /** Bearer check and faults (throttle bursts, 503s) of a FHIR data request. */
   private guard(t: FhirTenant, req: Request): void {
-    const bearer = /^Bearer\s+(\S+)$/i.exec(req.headers.authorization ?? '');
-    if (!bearer || !this.sandbox.tokenValid(t.key, bearer[1])) throw new FhirSandboxError(401, 'login', 'Access token missing, invalid or expired', { 'WWW-Authenticate': 'Bearer' });
-    if (t.faults.throttle > 0) {
-      t.faults.throttle--;
-      throw new FhirSandboxError(429, 'throttled', 'Too many requests', { 'Retry-After': String(t.faults.retryAfter) });
-    }
-    if (t.faults.serviceUnavailable > 0) {
-      t.faults.serviceUnavailable--;
-      throw new FhirSandboxError(503, 'transient', 'Service temporarily unavailable');
-    }
+    guardRequest(this.sandbox, t, req);
   }
 
   private send(res: Response, body: unknown): void {
@@ -82,29 +70,50 @@ export class FhirSandboxController {
     const { t, base } = this.open(vendor, tenant, req, res);
     const form = await formBody(req);
     res.setHeader('Cache-Control', 'no-store');
-    res.json(this.sandbox.issueToken(t.key, `${base}/auth/token`, form, req.headers.authorization));
+    res.json(await this.sandbox.issueToken(t.key, `${base}/auth/token`, form, req.headers.authorization));
   }
 
   @Get(':vendor/:tenant/:type')
   search(@Param('vendor') vendor: string, @Param('tenant') tenant: string, @Param('type') type: string, @Query() query: SearchQuery, @Req() req: Request, @Res() res: Response): void {
     const { t, base } = this.open(vendor, tenant, req, res);
+    if (type === '$export') return kickOff(this.sandbox, t, 'system', req, res);
+    if (type === 'Slot' && t.profile.writes?.appointment) {
+      this.guard(t, req);
+      return this.send(res, searchSlots(t, query, base));
+    }
     const store = this.store(t, type);
     this.guard(t, req);
-    this.send(res, searchPage(store.values(), query, { profile: t.profile, base, type, duplicateAcrossPages: t.faults.duplicateAcrossPages, outcomeEntries: t.faults.outcomeEntries }));
+    if (query[t.profile.pageParam] && t.faults.expiredCursor > 0) {
+      t.faults.expiredCursor--;
+      const e = t.profile.expiredCursor ?? { status: 410, issue: 'not-found', text: 'Search results expired; run the search again' };
+      throw new FhirSandboxError(e.status, e.issue, e.text, {}, undefined, e.detailCode);
+    }
+    const linkBase = t.faults.internalHost ? base.replace(/^https?:\/\/[^/]+/, t.faults.internalHost) : base;
+    this.send(res, searchPage(store.values(), query, { profile: t.profile, base: linkBase, type: type as SandboxResourceType, tenant, duplicateAcrossPages: t.faults.duplicateAcrossPages, outcomeEntries: t.faults.outcomeEntries }));
   }
 
   @Get(':vendor/:tenant/:type/:id')
   read(@Param('vendor') vendor: string, @Param('tenant') tenant: string, @Param('type') type: string, @Param('id') id: string, @Req() req: Request, @Res() res: Response): void {
     const { t } = this.open(vendor, tenant, req, res);
+    if (type === 'Patient' && id === '$export') return kickOff(this.sandbox, t, 'patient', req, res);
     const store = this.store(t, type);
     this.guard(t, req);
     const resource = store.get(id);
     if (!resource) throw new FhirSandboxError(404, 'not-found', `${type}/${id.slice(0, 64)} not found`);
+    res.setHeader('ETag', `W/"${resource.meta?.versionId ?? '1'}"`);
     this.send(res, resource);
   }
 
+  /** Group-level Bulk export kick-off: `Group/{id}/$export` (any group id names the whole population here). */
+  @Get(':vendor/:tenant/Group/:id/:operation')
+  groupExport(@Param('vendor') vendor: string, @Param('tenant') tenant: string, @Param('operation') operation: string, @Req() req: Request, @Res() res: Response): void {
+    const { t } = this.open(vendor, tenant, req, res);
+    if (operation !== '$export') throw new FhirSandboxError(404, 'not-supported', 'Unknown Group operation');
+    kickOff(this.sandbox, t, 'group', req, res);
+  }
+
   private store(t: FhirTenant, type: string): FhirTenant['data'][SandboxResourceType] {
-    if (!(SANDBOX_RESOURCE_TYPES as readonly string[]).includes(type)) throw new FhirSandboxError(404, 'not-supported', `Resource type ${type.slice(0, 40)} is not supported`);
+    if (!(t.profile.types as readonly string[]).includes(type)) throw new FhirSandboxError(404, 'not-supported', `Resource type ${type.slice(0, 40)} is not supported`);
     return t.data[type as SandboxResourceType];
   }
 }

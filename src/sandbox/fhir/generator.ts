@@ -120,3 +120,25 @@ export function generateTenant(options: GenerateOptions): TenantData {
   }
   return data;
 }
+
+/**
+ * Gives every Patient a vendor-style id (`pat-1003` → `idOf('1003')`, e.g. athenahealth
+ * `a-195900.E-1003`) and rewrites the references to it (Appointment participants, Coverage
+ * beneficiary and subscriber, DocumentReference subject).
+ */
+export function renamePatients(data: TenantData, idOf: (n: string) => string): void {
+  const renamed = new Map<string, string>();
+  for (const [id, patient] of [...data.Patient]) {
+    const next = idOf(id.replace(/^pat-/, ''));
+    renamed.set(`Patient/${id}`, `Patient/${next}`);
+    data.Patient.delete(id);
+    data.Patient.set(next, { ...patient, id: next });
+  }
+  const fix = (value: unknown): void => {
+    const r = value as { reference?: string } | undefined;
+    if (r?.reference && renamed.has(r.reference)) r.reference = renamed.get(r.reference);
+  };
+  for (const a of data.Appointment.values()) for (const p of (a.participant as Array<{ actor?: unknown }> | undefined) ?? []) fix(p.actor);
+  for (const c of data.Coverage.values()) { fix(c.beneficiary); fix(c.subscriber); }
+  for (const d of data.DocumentReference.values()) fix(d.subject);
+}

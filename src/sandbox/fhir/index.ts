@@ -4,5 +4,3 @@ export { FhirSandbox, type FhirTenant } from './fhir-sandbox.service';
 export { FHIR_SANDBOX_PROFILES, SANDBOX_RESOURCE_TYPES, type FhirSandboxProfile, type SandboxResourceType } from './profiles';
 export { FHIR_SANDBOX_OPTIONS, FHIR_SANDBOX_PREFIX, NO_FAULTS, type FhirFaults, type FhirSandboxOptions } from './sandbox-options';
 export type { PublicKeyInput } from './assertion-verifier';
-export { FhirBulkSandbox } from './bulk/bulk-export.service';
-export { BULK_GROUP_ALL, DEFAULT_BULK_SETTINGS, type BulkSettings, type BulkLevel } from './bulk/bulk-types';

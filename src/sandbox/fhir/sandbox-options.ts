@@ -14,6 +14,10 @@ export interface FhirSandboxOptions {
   patients?: number;
   /** Access token lifetime in seconds (default 300, what SMART recommends for backend tokens). */
   tokenLifetimeSeconds?: number;
+  /** Real milliseconds a Bulk export takes to complete (default 300): the `Retry-After` it answers meanwhile is the tenant's `bulkRetryAfter` fault, hours compressed into this. */
+  bulkReadyAfterMs?: number;
+  /** NDJSON lines per Bulk export file (default 50). */
+  bulkFileLines?: number;
 }
 
 /**
@@ -22,7 +26,12 @@ export interface FhirSandboxOptions {
  * - `retryAfter`: seconds (a number) or an HTTP-date (a string);
  * - `duplicateAcrossPages`: each page after the first repeats the previous page's last entry;
  * - `outcomeEntries`: each searchset page carries an OperationOutcome entry (`search.mode = outcome`);
- * - `serviceUnavailable`: the next n requests answer 503 with an OperationOutcome `transient` issue.
+ * - `serviceUnavailable`: the next n requests answer 503 with an OperationOutcome `transient` issue;
+ * - `expiredCursor`: the next n requests following a next link answer as the profile's expired cursor (Epic 4113, else 410);
+ * - `internalHost`: next links and fullUrls carry this origin instead of the request's (a HAPI server behind a proxy);
+ * - `loseWriteAnswers`: the next n creates are performed but their answer is lost (the connection drops), as after a timeout;
+ * - `bulkRetryAfter`: seconds a Bulk status poll in progress asks to wait (`Retry-After`; Cerner and eCW answer hours);
+ * - `bulkRedirect`: export file URLs answer 307 to a storage URL that refuses an `Authorization` header (cerner/fhir.cerner.com#899).
  */
 export interface FhirFaults {
   throttle: number;
@@ -30,6 +39,11 @@ export interface FhirFaults {
   duplicateAcrossPages: boolean;
   outcomeEntries: boolean;
   serviceUnavailable: number;
+  bulkRetryAfter: number;
+  bulkRedirect: boolean;
+  expiredCursor: number;
+  internalHost: string | null;
+  loseWriteAnswers: number;
 }
 
-export const NO_FAULTS: FhirFaults = { throttle: 0, retryAfter: 1, duplicateAcrossPages: false, outcomeEntries: false, serviceUnavailable: 0 };
+export const NO_FAULTS: FhirFaults = { throttle: 0, retryAfter: 1, duplicateAcrossPages: false, outcomeEntries: false, serviceUnavailable: 0, bulkRetryAfter: 1, bulkRedirect: false, expiredCursor: 0, internalHost: null, loseWriteAnswers: 0 };

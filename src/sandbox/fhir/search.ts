@@ -1,6 +1,7 @@
 import type { Bundle, BundleEntry, FhirResource } from '../../providers/fhir/fhir-types';
 import { FhirSandboxError } from './fhir-error';
-import { FhirSandboxProfile } from './profiles';
+import { queryFilters } from './filters';
+import { FhirSandboxProfile, SandboxResourceType } from './profiles';
 
 /** Query of one search request (Express's parsed query: repeated names give arrays). */
 export type SearchQuery = Record<string, string | string[] | undefined>;
@@ -11,8 +12,6 @@ interface Cursor {
   after: [string, string] | null;
   page: number;
 }
-
-const PREFIXES = ['ge', 'gt', 'le', 'lt', 'eq'] as const;
 
 function list(value: string | string[] | undefined): string[] {
   return value === undefined ? [] : Array.isArray(value) ? value : [value];
@@ -26,29 +25,21 @@ function compare(a: [string, string], b: [string, string]): number {
   return a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : a[1] < b[1] ? -1 : a[1] > b[1] ? 1 : 0;
 }
 
-/** `_lastUpdated` filters (`ge2026-01-01T00:00:00Z`…) as predicates. @throws FhirSandboxError 400 on a bad value. */
-function lastUpdatedFilters(values: string[]): Array<(ms: number) => boolean> {
-  return values.map((raw) => {
-    const prefix = PREFIXES.find((p) => raw.startsWith(p)) ?? 'eq';
-    const at = Date.parse(raw.startsWith(prefix) ? raw.slice(prefix.length) : raw);
-    if (Number.isNaN(at)) throw new FhirSandboxError(400, 'invalid', `_lastUpdated value is not a date: ${raw.slice(0, 40)}`);
-    return { ge: (ms: number) => ms >= at, gt: (ms: number) => ms > at, le: (ms: number) => ms <= at, lt: (ms: number) => ms < at, eq: (ms: number) => ms === at }[prefix];
-  });
-}
-
 /** Options of one page. */
 export interface PageOptions {
   profile: FhirSandboxProfile;
   /** `http://host/sandbox/fhir/{vendor}/{tenant}`: fullUrls and next links hang off it. */
   base: string;
-  type: string;
+  type: SandboxResourceType;
+  /** The tenant path segment (tenancy parameters name it). */
+  tenant: string;
   duplicateAcrossPages: boolean;
   outcomeEntries: boolean;
 }
 
 /**
- * One searchset page (http://hl7.org/fhir/R4/search.html): filters `_id` (comma list) and
- * `_lastUpdated` (ge/gt/le/lt/eq, repeatable), sorted by (`meta.lastUpdated`, id) so paging is a
+ * One searchset page (http://hl7.org/fhir/R4/search.html): filters by the profile's rules
+ * (filters.ts: `_id`, `_lastUpdated`, `patient`, `date`, `location`, tenancy, required combinations), sorted by (`meta.lastUpdated`, id) so paging is a
  * keyset (no offsets that skip or repeat rows when data changes, hapi-fhir#3608). A page size
  * comes from the profile's count parameter (capped). The next link carries an opaque cursor
  * (the profile's page parameter) and is present whenever the page is full, so an exact
@@ -67,21 +58,15 @@ export function searchPage(resources: Iterable<FhirResource>, query: SearchQuery
     }
   } else {
     const q: Record<string, string[]> = {};
-    for (const [name, value] of Object.entries(query)) {
-      const known = name === '_id' || name === '_lastUpdated' || name === profile.countParam;
-      if (!known) throw new FhirSandboxError(400, 'not-supported', `Search parameter ${name} is not supported`);
-      if (name === '_lastUpdated' && !profile.lastUpdated.includes(options.type)) throw new FhirSandboxError(400, 'not-supported', `_lastUpdated is not supported on ${options.type}`);
-      q[name] = list(value);
-    }
+    for (const [name, value] of Object.entries(query)) q[name] = list(value);
     cursor = { q, after: null, page: 0 };
   }
-  const ids = new Set(cursor.q._id?.flatMap((v) => v.split(',')) ?? []);
-  const filters = lastUpdatedFilters(cursor.q._lastUpdated ?? []);
+  const filters = queryFilters(cursor.q, options.type, profile, options.tenant);
   const requested = Number(profile.countParam ? cursor.q[profile.countParam]?.[0] ?? profile.defaultCount : profile.defaultCount);
   if (!Number.isInteger(requested) || requested < 0) throw new FhirSandboxError(400, 'invalid', `${profile.countParam} must be a non-negative integer`);
   const count = Math.min(requested, profile.maxCount);
   const matches = [...resources]
-    .filter((r) => (!ids.size || ids.has(r.id ?? '')) && filters.every((f) => f(Date.parse(r.meta?.lastUpdated ?? ''))))
+    .filter((r) => filters.every((f) => f(r)))
     .sort((a, b) => compare(key(a), key(b)));
   const start = cursor.after ? matches.findIndex((r) => compare(key(r), cursor.after!) > 0) : 0;
   const from = start < 0 ? matches.length : start;
@@ -95,7 +80,9 @@ export function searchPage(resources: Iterable<FhirResource>, query: SearchQuery
     entries.push({ resource: { resourceType: 'OperationOutcome', issue: [{ severity: 'warning', code: 'informational', diagnostics: 'Some results may be hidden' }] }, search: { mode: 'outcome' } });
   }
   const selfQuery = token ? `${profile.pageParam}=${token}` : new URLSearchParams(Object.entries(cursor.q).flatMap(([k, vs]) => vs.map((v): [string, string] => [k, v]))).toString();
-  const bundle: Bundle = { resourceType: 'Bundle', type: 'searchset', link: [{ relation: 'self', url: `${options.base}/${options.type}${selfQuery ? `?${selfQuery}` : ''}` }], entry: entries };
+  const bundle: Bundle = { resourceType: 'Bundle', type: 'searchset', link: [{ relation: 'self', url: `${options.base}/${options.type}${selfQuery ? `?${selfQuery}` : ''}` }] };
+  // FHIR JSON has no empty arrays (http://hl7.org/fhir/R4/json.html): an empty page has no entry element.
+  if (entries.length) bundle.entry = entries;
   if (!token) bundle.total = matches.length;
   if (count > 0 && page.length === count) {
     const next: Cursor = { q: cursor.q, after: key(page[page.length - 1]), page: cursor.page + 1 };

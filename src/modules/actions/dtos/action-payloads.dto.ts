@@ -86,6 +86,25 @@ export class AddAppointmentNotePayload {
   @IsString() @IsNotEmpty() @MaxLength(2000) note: string;
 }
 
+/**
+ * `update_patient`: the given fields of the vendor's patient; the others are left as they are.
+ * `""` clears a field (not the names). Phones by use, as the canonical telecom has them.
+ */
+export class UpdatePatientPayload {
+  @Matches(ID, { message: 'patientExternalId (the vendor patient id, e.g. PatNum) is required' }) patientExternalId: string;
+  @IsOptional() @IsString() @IsNotEmpty() @MaxLength(100) firstName?: string;
+  @IsOptional() @IsString() @IsNotEmpty() @MaxLength(100) lastName?: string;
+  @IsOptional() @IsString() @MaxLength(100) preferredName?: string;
+  @IsOptional() @Matches(DATE, { message: 'birthDate must be yyyy-MM-dd' }) @Validate(IsPastDate) birthDate?: string;
+  @IsOptional() @IsIn(['male', 'female', 'unknown']) gender?: 'male' | 'female' | 'unknown';
+  @IsOptional() @IsString() @MaxLength(100) email?: string;
+  @IsOptional() @Matches(/^([0-9()+\-. ]{7,30})?$/, { message: 'mobilePhone must be a phone number or ""' }) mobilePhone?: string;
+  @IsOptional() @Matches(/^([0-9()+\-. ]{7,30})?$/, { message: 'homePhone must be a phone number or ""' }) homePhone?: string;
+  @IsOptional() @Matches(/^([0-9()+\-. ]{7,30})?$/, { message: 'workPhone must be a phone number or ""' }) workPhone?: string;
+  @IsOptional() @ValidateNested() @Type(() => AddressPayload) address?: AddressPayload;
+  @IsOptional() @IsString() @MaxLength(100) language?: string;
+}
+
 /** The payload class of each action type. */
 export const ACTION_PAYLOADS = {
   create_patient: CreatePatientPayload,
@@ -94,4 +113,5 @@ export const ACTION_PAYLOADS = {
   cancel_appointment: CancelAppointmentPayload,
   reschedule_appointment: RescheduleAppointmentPayload,
   add_appointment_note: AddAppointmentNotePayload,
+  update_patient: UpdatePatientPayload,
 } as const;

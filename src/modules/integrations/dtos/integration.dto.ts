@@ -66,7 +66,8 @@ export class IntegrationCreateDto {
   @ApiPropertyOptional({
     type: 'object', additionalProperties: { type: 'string' },
     description: "Secret values named by the vendor's credentialFields, stored encrypted (provider `local`). Write-only: never returned. "
-      + 'Send exactly one of `credentials` and `credentialsSecret`.',
+      + 'Send exactly one of `credentials` and `credentialsSecret`, or neither for a vendor whose catalog entry has '
+      + '`capabilities.clientKeys`: the hub then generates the client key pair and serves its public key at GET /api/v1/integrations/{id}/jwks.json.',
     example: { password: 'secret' },
   })
   @IsOptional() @IsObject()

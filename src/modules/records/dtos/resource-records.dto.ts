@@ -1,5 +1,5 @@
 import { Type } from '@nestjs/common';
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional, getSchemaPath } from '@nestjs/swagger';
 import { AppointmentDataDto } from './canonical/appointment.dto';
 import { BalanceDataDto } from './canonical/balance.dto';
 import { CoverageDataDto } from './canonical/coverage.dto';
@@ -8,6 +8,7 @@ import { LocationDataDto } from './canonical/location.dto';
 import { PatientDataDto } from './canonical/patient.dto';
 import { PractitionerDataDto } from './canonical/practitioner.dto';
 import { PatientLinkDto, RecordBaseDto } from './record.dto';
+import { FieldEditDto } from './record-edit.dto';
 
 /**
  * Per-resource record, detail and page DTOs, so each route of the OpenAPI document shows the
@@ -30,6 +31,12 @@ function detailOf<D>(dataDto: Type<D>) {
   abstract class ResourceDetailDto extends recordOf(dataDto) {
     @ApiPropertyOptional({ type: 'object', additionalProperties: true, nullable: true, description: 'The source row as read (sensitive columns such as SSN removed).' })
     raw: Record<string, unknown> | null;
+
+    @ApiProperty({
+      type: 'object', additionalProperties: { $ref: getSchemaPath(FieldEditDto) },
+      description: 'Locally edited fields (PATCH), by canonical field: the local value `data` shows, the source value and the base. Empty when nothing was edited.',
+    })
+    edits: Record<string, FieldEditDto>;
   }
   return ResourceDetailDto;
 }

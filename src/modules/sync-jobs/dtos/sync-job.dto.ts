@@ -3,6 +3,7 @@ import { Type } from 'class-transformer';
 import { IsInstant } from '../../../common/calendar';
 import { ArrayMaxSize, ArrayMinSize, IsArray, IsIn, IsInt, IsOptional, IsString, IsUUID, Max, MaxLength, Min } from 'class-validator';
 import { RESOURCE_ORDER, ResourceType } from '../../../providers/provider-adapter';
+import { SYNC_DIRECTIONS, SyncDirection } from '../sync-job.entity';
 
 const STATUSES = ['queued', 'running', 'succeeded', 'partially_succeeded', 'failed', 'cancelled'];
 
@@ -22,6 +23,14 @@ export class SyncJobCreateDto {
   @ApiPropertyOptional({ description: 'Cap on source rows per resource for this run; the next run continues where it stopped.', minimum: 1, maximum: 10000000 })
   @IsOptional() @IsInt() @Min(1) @Max(10_000_000)
   limit?: number;
+
+  @ApiPropertyOptional({
+    enum: SYNC_DIRECTIONS, default: 'inbound',
+    description: 'inbound: read the vendor; outbound: write local edits back to it (where its adapter updates patients); bidirectional: read, then write back.',
+  })
+  @IsOptional()
+  @IsIn(SYNC_DIRECTIONS as unknown as string[])
+  direction?: SyncDirection;
 }
 
 export class SyncJobQueryDto {
@@ -92,10 +101,21 @@ export class CountMismatchDto {
   @ApiProperty({ description: 'Live records stored after the job (progress[resource].stored).', example: 4949 }) stored: number;
 }
 
+/** The outbound part of a job: local edits written back to the vendor (docs/conflicts.md). */
+export class OutboundProgressDto {
+  @ApiProperty({ description: 'Records with local edits looked at.' }) records: number;
+  @ApiProperty({ description: 'Written and read back: the vendor holds the values, the local edits are dropped.' }) written: number;
+  @ApiProperty({ description: 'Refused by the vendor or read back with another value: the local edits stay.' }) refused: number;
+  @ApiProperty({ description: 'Nothing to push: only fields with an open conflict, or none the vendor takes.' }) skipped: number;
+  @ApiProperty() done: boolean;
+}
+
 export class SyncJobResponseDto {
   @ApiProperty({ format: 'uuid' }) id: string;
   @ApiProperty({ format: 'uuid' }) integrationId: string;
   @ApiProperty({ enum: ['full', 'incremental'] }) mode: string;
+  @ApiProperty({ enum: SYNC_DIRECTIONS }) direction: string;
+  @ApiPropertyOptional({ type: OutboundProgressDto, nullable: true, description: 'Counts of the outbound push; null for an inbound job.' }) outbound: OutboundProgressDto | null;
   @ApiProperty({ enum: ['api', 'retry', 'schedule', 'webhook'] }) trigger: string;
   @ApiProperty({ type: [String] }) resources: string[];
   @ApiPropertyOptional({ nullable: true, type: Number }) limit: number | null;
