@@ -103,4 +103,28 @@ describe('FHIR Bulk Data $export (fhir-r4 with bulkExport: always)', () => {
     expect(resumed.records.size).toBe(30);
     expect(kickoffs('d')).toBe(1);
   });
+  it('a file that stalls mid-way ends the read after the request timeout with a temporary error; the re-run resumes at its line', async () => {
+    host.sandbox.setFaults('fhir-r4', 'stall', { bulkStallAfterLines: 4 });
+    const slow = fhirContext(host.root, 'stall', { clientId: 'bulk-client', keyId: 'bulk-key', bulkExport: 'always', groupId: 'g-1', requestTimeoutMs: 1000 }, { privateKey: key.privatePem });
+    const batches: ReadBatch[] = [];
+    const error = await (async () => {
+      for await (const b of adapter.read(slow, { resource: 'patients', checkpoint: null, batchSize: 2 })) batches.push(b);
+    })().catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: ProviderExceptionCode.CONNECTION_FAILED, temporary: true });
+    const saved = batches.at(-1)!.checkpoint;
+    expect(saved).toMatchObject({ fileIndex: 0, line: 4 });
+    host.sandbox.setFaults('fhir-r4', 'stall', { bulkStallAfterLines: 0 });
+    const rest = await readToEnd(adapter, ctx('stall'), { resource: 'patients', checkpoint: saved, batchSize: 10 });
+    const ids = [...batches.flatMap((b) => b.records), ...rest.batches.flatMap((b) => b.records)].map((r) => r.externalId);
+    expect(ids).toHaveLength(30);
+    expect(new Set(ids).size).toBe(30);
+  });
+
+  it('a corrupt NDJSON line is a failed row named by its position; the rest of the file is read', async () => {
+    host.sandbox.setFaults('fhir-r4', 'bad', { bulkBadLine: true });
+    const result = await readToEnd(adapter, ctx('bad'), { resource: 'patients', checkpoint: null, batchSize: 100 });
+    expect(result.failed).toHaveLength(5); // line 2 of each of the 5 files
+    expect(result.failed[0]).toEqual({ externalId: null, code: 'invalid_ndjson', message: 'Bulk export file 1, line 2 is not a FHIR resource in JSON' });
+    expect(result.records.size).toBe(25);
+  });
 });

@@ -1,4 +1,5 @@
 import { createInterface } from 'node:readline';
+import type { IncomingMessage } from 'node:http';
 import type { Readable } from 'node:stream';
 import { collect, emptyBatch, seal } from '../common/read-batch';
 import { abortableSleep, parseRetryAfter } from '../common/retry';
@@ -78,6 +79,8 @@ function fresh(reconcile: ReconcileState, watermark: string | null): BulkCheckpo
  * bearer token only when `requiresAccessToken` and only to the base's origin; a redirect
  * (Cerner 307 to storage, cerner/fhir.cerner.com#899) is followed without `Authorization`. A full
  * export (no `_since`) reconciles: ids known before and missing are checked by id (reconcile.ts).
+ * A file silent for `requestTimeoutMs` ends the read with a temporary error (resumed at its line); a
+ * line that is not a FHIR resource in JSON is a failed row `invalid_ndjson`, not a failed read.
  * An unfinished export in the prior checkpoint (a full pass restarted) is resumed, not restarted.
  * @throws ProviderException (RATE_LIMITED temporary while the export runs; the client's errors).
  */
@@ -129,8 +132,12 @@ export async function* readBulk(client: FhirClient, spec: BulkSpec, request: Rea
       for await (const text of lines) {
         if (n++ < cp.line || !text.trim()) continue; // already committed before a restart
         cp.line = n;
-        const resource = JSON.parse(text) as FhirResource;
-        if (isDeleted) {
+        const resource = parseLine(text);
+        if (!resource) {
+          // A corrupt line fails that row alone, named by position (never by content); the file goes on.
+          batch.fetched++;
+          batch.failed.push({ externalId: null, code: 'invalid_ndjson', message: `Bulk export file ${cp.fileIndex + 1}, line ${n} is not a FHIR resource in JSON` });
+        } else if (isDeleted) {
           const ids = deletedIds(resource, spec.resourceType);
           batch.deletedExternalIds.push(...ids);
           batch.fetched += ids.length;
@@ -169,7 +176,23 @@ async function openFile(client: FhirClient, url: string, withToken: boolean): Pr
     answer = await client.http.exchange('GET', new URL(location, url).toString(), { headers, stream: true, bearer: false });
     if (answer.status >= 300) throw new ProviderException(ProviderExceptionCode.VENDOR_ERROR, 'Bulk file redirected twice', { temporary: false });
   }
-  return answer.body as Readable;
+  // axios's timeout ends with the headers: a server that stalls mid-file would hold the read forever.
+  // Silent for timeoutMs (or not read while a batch commits that long): a temporary error, and the
+  // re-run resumes at the last committed line.
+  const body = answer.body as IncomingMessage;
+  const { timeoutMs } = client.http.settings;
+  body.setTimeout?.(timeoutMs, () => body.destroy(new ProviderException(ProviderExceptionCode.CONNECTION_FAILED, `Bulk file sent nothing for ${timeoutMs} ms`, { temporary: true })));
+  return body;
+}
+
+/** One NDJSON line as a FHIR resource, or null when it is not one. */
+function parseLine(text: string): FhirResource | null {
+  try {
+    const value = JSON.parse(text) as FhirResource;
+    return value && typeof value === 'object' && typeof value.resourceType === 'string' ? value : null;
+  } catch {
+    return null;
+  }
 }
 
 /** Ids of `type` a `deleted` Bundle names (entries `request: { method: DELETE, url: Type/id }`). */
