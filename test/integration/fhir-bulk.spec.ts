@@ -127,4 +127,10 @@ describe('FHIR Bulk Data $export (fhir-r4 with bulkExport: always)', () => {
     expect(result.failed[0]).toEqual({ externalId: null, code: 'invalid_ndjson', message: 'Bulk export file 1, line 2 is not a FHIR resource in JSON' });
     expect(result.records.size).toBe(25);
   });
+  it('error files become failed rows naming the issue and vendor codes, never the diagnostics', async () => {
+    host.sandbox.setFaults('fhir-r4', 'errors', { bulkErrorLines: 2 });
+    const result = await readToEnd(adapter, ctx('errors'), { resource: 'patients', checkpoint: null, batchSize: 100 });
+    expect(result.records.size).toBe(30);
+    expect(result.failed).toEqual([1, 2].map(() => ({ externalId: null, code: 'bulk_export_error', message: 'The server could not export a Patient (issue processing; vendor code EXPORT-17)' })));
+  });
 });

@@ -7,6 +7,7 @@ import type { CanonicalRecord, Checkpoint, ReadBatch, ReadRequest } from '../pro
 import { ProviderException, ProviderExceptionCode } from '../provider.exception';
 import type { FhirClient } from './fhir-client';
 import type { FhirResource } from './fhir-types';
+import { outcomeCodes } from './operation-outcome';
 import { finishFullPass, noteSeen, ReconcileState, reconcileStateOf } from './reconcile';
 
 /**
@@ -25,6 +26,8 @@ export interface BulkCheckpoint {
   watermark: string | null;
   files: string[] | null;
   deleted: string[];
+  /** The manifest's `error` files (one type per export: every error is about this type). */
+  errors: string[];
   requiresAccessToken: boolean;
   transactionTime: string | null;
   fileIndex: number;
@@ -53,14 +56,14 @@ function parse(checkpoint: Checkpoint | null | undefined): BulkCheckpoint | null
   if (c?.v !== 1 || c.kind !== 'bulk') return null;
   return {
     v: 1, kind: 'bulk', statusUrl: c.statusUrl ?? null, kickoffAt: c.kickoffAt ?? null, since: c.since ?? null, watermark: c.watermark ?? null,
-    files: c.files ?? null, deleted: c.deleted ?? [], requiresAccessToken: c.requiresAccessToken ?? true, transactionTime: c.transactionTime ?? null,
+    files: c.files ?? null, deleted: c.deleted ?? [], errors: c.errors ?? [], requiresAccessToken: c.requiresAccessToken ?? true, transactionTime: c.transactionTime ?? null,
     fileIndex: c.fileIndex ?? 0, line: c.line ?? 0, reconcile: reconcileStateOf(c),
   };
 }
 
 function fresh(reconcile: ReconcileState, watermark: string | null): BulkCheckpoint {
   return {
-    v: 1, kind: 'bulk', statusUrl: null, kickoffAt: null, since: null, watermark, files: null, deleted: [], requiresAccessToken: true,
+    v: 1, kind: 'bulk', statusUrl: null, kickoffAt: null, since: null, watermark, files: null, deleted: [], errors: [], requiresAccessToken: true,
     transactionTime: null, fileIndex: 0, line: 0, reconcile,
   };
 }
@@ -80,7 +83,9 @@ function fresh(reconcile: ReconcileState, watermark: string | null): BulkCheckpo
  * (Cerner 307 to storage, cerner/fhir.cerner.com#899) is followed without `Authorization`. A full
  * export (no `_since`) reconciles: ids known before and missing are checked by id (reconcile.ts).
  * A file silent for `requestTimeoutMs` ends the read with a temporary error (resumed at its line); a
- * line that is not a FHIR resource in JSON is a failed row `invalid_ndjson`, not a failed read.
+ * line that is not a FHIR resource in JSON is a failed row `invalid_ndjson`, not a failed read; each
+ * OperationOutcome of an `error` file is a failed row `bulk_export_error` with its issue and vendor
+ * codes (never `diagnostics`, which can quote patient data).
  * An unfinished export in the prior checkpoint (a full pass restarted) is resumed, not restarted.
  * @throws ProviderException (RATE_LIMITED temporary while the export runs; the client's errors).
  */
@@ -112,9 +117,10 @@ export async function* readBulk(client: FhirClient, spec: BulkSpec, request: Rea
       await abortableSleep(wait, signal);
       continue;
     }
-    const manifest = status.body as { transactionTime?: string; requiresAccessToken?: boolean; output?: Array<{ type?: string; url?: string }>; deleted?: Array<{ url?: string }> };
+    const manifest = status.body as { transactionTime?: string; requiresAccessToken?: boolean; output?: Array<{ type?: string; url?: string }>; deleted?: Array<{ url?: string }>; error?: Array<{ url?: string }> };
     cp.files = (manifest.output ?? []).filter((f) => f.type === spec.resourceType && f.url).map((f) => f.url!);
     cp.deleted = (manifest.deleted ?? []).filter((f) => f.url).map((f) => f.url!);
+    cp.errors = (manifest.error ?? []).filter((f) => f.url).map((f) => f.url!);
     cp.requiresAccessToken = manifest.requiresAccessToken !== false;
     cp.transactionTime = manifest.transactionTime ?? cp.kickoffAt;
     cp.fileIndex = 0;
@@ -122,9 +128,10 @@ export async function* readBulk(client: FhirClient, spec: BulkSpec, request: Rea
   }
   let batch = emptyBatch();
   let remaining = request.limit;
-  const all = [...cp.files, ...cp.deleted];
+  const all = [...cp.files, ...cp.deleted, ...cp.errors];
   for (; cp.fileIndex < all.length; cp.fileIndex++, cp.line = 0) {
-    const isDeleted = cp.fileIndex >= cp.files.length;
+    const isError = cp.fileIndex >= cp.files.length + cp.deleted.length;
+    const isDeleted = !isError && cp.fileIndex >= cp.files.length;
     const stream = await openFile(client, all[cp.fileIndex], cp.requiresAccessToken);
     const lines = createInterface({ input: stream, crlfDelay: Infinity });
     try {
@@ -137,6 +144,11 @@ export async function* readBulk(client: FhirClient, spec: BulkSpec, request: Rea
           // A corrupt line fails that row alone, named by position (never by content); the file goes on.
           batch.fetched++;
           batch.failed.push({ externalId: null, code: 'invalid_ndjson', message: `Bulk export file ${cp.fileIndex + 1}, line ${n} is not a FHIR resource in JSON` });
+        } else if (isError) {
+          const { issueCodes, vendorCodes } = outcomeCodes(resource);
+          const codes = [issueCodes.length ? `issue ${issueCodes.join(',')}` : '', vendorCodes.length ? `vendor code ${vendorCodes.join(',')}` : ''].filter(Boolean).join('; ');
+          batch.fetched++;
+          batch.failed.push({ externalId: null, code: 'bulk_export_error', message: `The server could not export a ${spec.resourceType}${codes ? ` (${codes})` : ''}` });
         } else if (isDeleted) {
           const ids = deletedIds(resource, spec.resourceType);
           batch.deletedExternalIds.push(...ids);
