@@ -133,4 +133,38 @@ describe('FHIR Bulk Data $export (fhir-r4 with bulkExport: always)', () => {
     expect(result.records.size).toBe(30);
     expect(result.failed).toEqual([1, 2].map(() => ({ externalId: null, code: 'bulk_export_error', message: 'The server could not export a Patient (issue processing; vendor code EXPORT-17)' })));
   });
+  it('a status URL the server forgot (404) starts a new export instead of failing for ever', async () => {
+    host.sandbox.bulkReadyAfterMs = 400;
+    host.sandbox.setFaults('fhir-r4', 'forgot', { bulkRetryAfter: 7200 });
+    const first: ReadBatch[] = [];
+    const waiting = await (async () => {
+      for await (const b of adapter.read(ctx('forgot'), { resource: 'patients', checkpoint: null, batchSize: 50 })) first.push(b);
+    })().catch((e: unknown) => e);
+    expect(waiting).toMatchObject({ code: ProviderExceptionCode.RATE_LIMITED });
+    host.sandbox.tenant('fhir-r4', 'forgot').exports.clear(); // purged while the job waited
+    host.sandbox.bulkReadyAfterMs = 0;
+    host.sandbox.setFaults('fhir-r4', 'forgot', { bulkRetryAfter: 1 });
+    const resumed = await readToEnd(adapter, ctx('forgot'), { resource: 'patients', checkpoint: first.at(-1)!.checkpoint, batchSize: 50 });
+    expect(resumed.records.size).toBe(30);
+    expect(kickoffs('forgot')).toBe(2);
+  });
+
+  it('export files gone in the middle of a read (404) drop the export from the checkpoint; the next run exports again, every row once', async () => {
+    const first: ReadBatch[] = [];
+    for await (const b of adapter.read(ctx('gone'), { resource: 'patients', checkpoint: null, batchSize: 3 })) {
+      first.push(b);
+      if (first.length === 4) break; // in the second file of 7 lines
+    }
+    host.sandbox.tenant('fhir-r4', 'gone').exports.clear();
+    const second: ReadBatch[] = [];
+    const error = await (async () => {
+      for await (const b of adapter.read(ctx('gone'), { resource: 'patients', checkpoint: first.at(-1)!.checkpoint, batchSize: 3 })) second.push(b);
+    })().catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: ProviderExceptionCode.VENDOR_ERROR, temporary: true });
+    expect(second.at(-1)!.checkpoint).toMatchObject({ statusUrl: null, files: null });
+    const third = await readToEnd(adapter, ctx('gone'), { resource: 'patients', checkpoint: second.at(-1)!.checkpoint, batchSize: 3 });
+    const ids = new Set([...first, ...second, ...third.batches].flatMap((b) => b.records.map((r) => r.externalId)));
+    expect(ids.size).toBe(30);
+    expect(kickoffs('gone')).toBe(2);
+  });
 });

@@ -96,35 +96,46 @@ export async function* readBulk(client: FhirClient, spec: BulkSpec, request: Rea
     const base = prior ?? parse(request.checkpoint);
     cp = fresh(reconcileStateOf(request.checkpoint ?? request.priorCheckpoint), base?.watermark ?? null);
   }
-  if (!cp.statusUrl && !cp.files) {
-    cp.since = spec.incremental ? cp.watermark : null;
-    cp.reconcile.seen = cp.since ? null : {};
-    const query = new URLSearchParams({ _type: spec.resourceType, ...(cp.since ? { _since: cp.since } : {}) });
-    const kick = await client.http.exchange('GET', `${spec.kickoffPath}?${query.toString()}`, { headers: { Prefer: 'respond-async' } });
-    const location = kick.headers['content-location'];
-    if (kick.status !== 202 || !location) throw new ProviderException(ProviderExceptionCode.VENDOR_ERROR, `Bulk export kick-off answered ${kick.status} without a Content-Location`, { temporary: false });
-    cp.statusUrl = new URL(location, client.http.resolve(spec.kickoffPath)).toString();
-    cp.kickoffAt = new Date().toISOString();
-    yield seal(emptyBatch(), cp); // committed before any wait: the export is never kicked off twice
-  }
-  while (!cp.files) {
-    const status = await client.http.exchange('GET', cp.statusUrl!);
-    if (status.status === 202) {
-      const wait = Math.max(MIN_POLL_MS, parseRetryAfter(status.headers['retry-after']) ?? DEFAULT_POLL_MS);
-      if (wait > spec.maxWaitMs) {
-        throw new ProviderException(ProviderExceptionCode.RATE_LIMITED, `Bulk export of ${spec.resourceType} still running (${status.headers['x-progress'] ? 'progress reported' : 'no progress reported'}); the server asks to wait ${Math.round(wait / 1000)} s`, { temporary: true, retryAfterMs: wait });
-      }
-      await abortableSleep(wait, signal);
-      continue;
+  // A status URL the server no longer knows (404: purged or expired) starts a new export, once per read.
+  for (let restarted = false; !cp.files; restarted = true) {
+    if (!cp.statusUrl && !cp.files) {
+      cp.since = spec.incremental ? cp.watermark : null;
+      cp.reconcile.seen = cp.since ? null : {};
+      const query = new URLSearchParams({ _type: spec.resourceType, ...(cp.since ? { _since: cp.since } : {}) });
+      const kick = await client.http.exchange('GET', `${spec.kickoffPath}?${query.toString()}`, { headers: { Prefer: 'respond-async' } });
+      const location = kick.headers['content-location'];
+      if (kick.status !== 202 || !location) throw new ProviderException(ProviderExceptionCode.VENDOR_ERROR, `Bulk export kick-off answered ${kick.status} without a Content-Location`, { temporary: false });
+      cp.statusUrl = new URL(location, client.http.resolve(spec.kickoffPath)).toString();
+      cp.kickoffAt = new Date().toISOString();
+      yield seal(emptyBatch(), cp); // committed before any wait: the export is never kicked off twice
     }
-    const manifest = status.body as { transactionTime?: string; requiresAccessToken?: boolean; output?: Array<{ type?: string; url?: string }>; deleted?: Array<{ url?: string }>; error?: Array<{ url?: string }> };
-    cp.files = (manifest.output ?? []).filter((f) => f.type === spec.resourceType && f.url).map((f) => f.url!);
-    cp.deleted = (manifest.deleted ?? []).filter((f) => f.url).map((f) => f.url!);
-    cp.errors = (manifest.error ?? []).filter((f) => f.url).map((f) => f.url!);
-    cp.requiresAccessToken = manifest.requiresAccessToken !== false;
-    cp.transactionTime = manifest.transactionTime ?? cp.kickoffAt;
-    cp.fileIndex = 0;
-    cp.line = 0;
+    while (!cp.files) {
+      const status = await client.http.exchange('GET', cp.statusUrl!).catch((error: unknown) => {
+        if (error instanceof ProviderException && error.code === ProviderExceptionCode.NOT_FOUND) return null;
+        throw error;
+      });
+      if (!status) {
+        if (restarted) throw new ProviderException(ProviderExceptionCode.VENDOR_ERROR, 'Bulk export status URL unknown to the server right after its kick-off (404)', { temporary: true });
+        cp = fresh(cp.reconcile, cp.watermark);
+        break;
+      }
+      if (status.status === 202) {
+        const wait = Math.max(MIN_POLL_MS, parseRetryAfter(status.headers['retry-after']) ?? DEFAULT_POLL_MS);
+        if (wait > spec.maxWaitMs) {
+          throw new ProviderException(ProviderExceptionCode.RATE_LIMITED, `Bulk export of ${spec.resourceType} still running (${status.headers['x-progress'] ? 'progress reported' : 'no progress reported'}); the server asks to wait ${Math.round(wait / 1000)} s`, { temporary: true, retryAfterMs: wait });
+        }
+        await abortableSleep(wait, signal);
+        continue;
+      }
+      const manifest = status.body as { transactionTime?: string; requiresAccessToken?: boolean; output?: Array<{ type?: string; url?: string }>; deleted?: Array<{ url?: string }>; error?: Array<{ url?: string }> };
+      cp.files = (manifest.output ?? []).filter((f) => f.type === spec.resourceType && f.url).map((f) => f.url!);
+      cp.deleted = (manifest.deleted ?? []).filter((f) => f.url).map((f) => f.url!);
+      cp.errors = (manifest.error ?? []).filter((f) => f.url).map((f) => f.url!);
+      cp.requiresAccessToken = manifest.requiresAccessToken !== false;
+      cp.transactionTime = manifest.transactionTime ?? cp.kickoffAt;
+      cp.fileIndex = 0;
+      cp.line = 0;
+    }
   }
   let batch = emptyBatch();
   let remaining = request.limit;
@@ -132,7 +143,19 @@ export async function* readBulk(client: FhirClient, spec: BulkSpec, request: Rea
   for (; cp.fileIndex < all.length; cp.fileIndex++, cp.line = 0) {
     const isError = cp.fileIndex >= cp.files.length + cp.deleted.length;
     const isDeleted = !isError && cp.fileIndex >= cp.files.length;
-    const stream = await openFile(client, all[cp.fileIndex], cp.requiresAccessToken);
+    const stream = await openFile(client, all[cp.fileIndex], cp.requiresAccessToken).catch((error: unknown) => {
+      if (error instanceof ProviderException && error.code === ProviderExceptionCode.NOT_FOUND) return null;
+      throw error;
+    });
+    if (!stream) {
+      // Files expire (Cerner: 30 days) or the job was purged: forget the export so the re-run kicks
+      // off anew from the same watermark (re-sent rows are unchanged upserts), instead of failing
+      // on the same dead URL for ever.
+      const gone = cp.fileIndex + 1;
+      cp = fresh(cp.reconcile, cp.watermark);
+      yield seal(batch, cp);
+      throw new ProviderException(ProviderExceptionCode.VENDOR_ERROR, `Bulk export file ${gone} is gone (404); the export starts again`, { temporary: true });
+    }
     const lines = createInterface({ input: stream, crlfDelay: Infinity });
     try {
       let n = 0;
