@@ -167,4 +167,15 @@ describe('FHIR Bulk Data $export (fhir-r4 with bulkExport: always)', () => {
     expect(ids.size).toBe(30);
     expect(kickoffs('gone')).toBe(2);
   });
+  it('short Retry-Afters for longer than the in-process budget (3 × the wait cap) also end the read with a temporary error', async () => {
+    const capped = makeFhirAdapter(redis, PREFIX, { maxRetryWaitMs: 1000 });
+    host.sandbox.bulkReadyAfterMs = 60_000;
+    host.sandbox.setFaults('fhir-r4', 'budget', { bulkRetryAfter: 1 });
+    const started = Date.now();
+    const error = await readToEnd(capped, ctx('budget'), { resource: 'patients', checkpoint: null, batchSize: 50 }).catch((e: unknown) => e);
+    host.sandbox.bulkReadyAfterMs = 0;
+    expect(error).toMatchObject({ code: ProviderExceptionCode.RATE_LIMITED, temporary: true, retryAfterMs: 1000 });
+    expect(Date.now() - started).toBeLessThan(3500);
+    expect(log('budget').filter((e) => e.path.includes('/status/')).length).toBeGreaterThanOrEqual(3);
+  });
 });

@@ -50,6 +50,8 @@ export interface BulkSpec {
 /** Status polls wait at least this long without a Retry-After, and at least this long with one (ms). */
 const DEFAULT_POLL_MS = 1000;
 const MIN_POLL_MS = 100;
+/** Polls of one read sleep at most this many times `maxWaitMs` in all: a server answering short Retry-Afters for hours does not hold a worker (the job re-enters later). */
+const POLL_BUDGET_FACTOR = 3;
 
 function parse(checkpoint: Checkpoint | null | undefined): BulkCheckpoint | null {
   const c = checkpoint as Partial<BulkCheckpoint> | null | undefined;
@@ -73,7 +75,8 @@ function fresh(reconcile: ReconcileState, watermark: string | null): BulkCheckpo
  * FHIR-R4.md §1.2): kick-off `GET {kickoffPath}?_type={Type}[&_since]` with `Prefer:
  * respond-async` → the status URL is committed at once (an empty batch), so a retry or another
  * worker polls the same export instead of starting one → polls honour `Retry-After` and log
- * nothing of `X-Progress` but its presence; a wait longer than `maxWaitMs` ends the read with a
+ * nothing of `X-Progress` but its presence; a wait longer than `maxWaitMs`, or one that would take
+ * the read's polling past 3 × `maxWaitMs` in all, ends the read with a
  * temporary RATE_LIMITED carrying it (the job re-enters from the checkpoint later; Cerner and eCW
  * answer hours) → the manifest's files of this type are streamed line by line (never a whole
  * file in memory) with the file and line in each batch's checkpoint, so a worker killed during a
@@ -109,6 +112,7 @@ export async function* readBulk(client: FhirClient, spec: BulkSpec, request: Rea
       cp.kickoffAt = new Date().toISOString();
       yield seal(emptyBatch(), cp); // committed before any wait: the export is never kicked off twice
     }
+    const pollStarted = Date.now();
     while (!cp.files) {
       const status = await client.http.exchange('GET', cp.statusUrl!).catch((error: unknown) => {
         if (error instanceof ProviderException && error.code === ProviderExceptionCode.NOT_FOUND) return null;
@@ -121,8 +125,11 @@ export async function* readBulk(client: FhirClient, spec: BulkSpec, request: Rea
       }
       if (status.status === 202) {
         const wait = Math.max(MIN_POLL_MS, parseRetryAfter(status.headers['retry-after']) ?? DEFAULT_POLL_MS);
-        if (wait > spec.maxWaitMs) {
-          throw new ProviderException(ProviderExceptionCode.RATE_LIMITED, `Bulk export of ${spec.resourceType} still running (${status.headers['x-progress'] ? 'progress reported' : 'no progress reported'}); the server asks to wait ${Math.round(wait / 1000)} s`, { temporary: true, retryAfterMs: wait });
+        if (wait > spec.maxWaitMs || Date.now() - pollStarted + wait > spec.maxWaitMs * POLL_BUDGET_FACTOR) {
+          throw new ProviderException(ProviderExceptionCode.RATE_LIMITED, `Bulk export of ${spec.resourceType} still running (${status.headers['x-progress'] ? 'progress reported' : 'no progress reported'}); the server asks to wait ${Math.round(wait / 1000)} s`, {
+            // At least the in-process cap: the worker re-enters a job after a long wait without spending an attempt.
+            temporary: true, retryAfterMs: Math.max(wait, spec.maxWaitMs),
+          });
         }
         await abortableSleep(wait, signal);
         continue;
