@@ -103,4 +103,79 @@ describe('FHIR Bulk Data $export (fhir-r4 with bulkExport: always)', () => {
     expect(resumed.records.size).toBe(30);
     expect(kickoffs('d')).toBe(1);
   });
+  it('a file that stalls mid-way ends the read after the request timeout with a temporary error; the re-run resumes at its line', async () => {
+    host.sandbox.setFaults('fhir-r4', 'stall', { bulkStallAfterLines: 4 });
+    const slow = fhirContext(host.root, 'stall', { clientId: 'bulk-client', keyId: 'bulk-key', bulkExport: 'always', groupId: 'g-1', requestTimeoutMs: 1000 }, { privateKey: key.privatePem });
+    const batches: ReadBatch[] = [];
+    const error = await (async () => {
+      for await (const b of adapter.read(slow, { resource: 'patients', checkpoint: null, batchSize: 2 })) batches.push(b);
+    })().catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: ProviderExceptionCode.CONNECTION_FAILED, temporary: true });
+    const saved = batches.at(-1)!.checkpoint;
+    expect(saved).toMatchObject({ fileIndex: 0, line: 4 });
+    host.sandbox.setFaults('fhir-r4', 'stall', { bulkStallAfterLines: 0 });
+    const rest = await readToEnd(adapter, ctx('stall'), { resource: 'patients', checkpoint: saved, batchSize: 10 });
+    const ids = [...batches.flatMap((b) => b.records), ...rest.batches.flatMap((b) => b.records)].map((r) => r.externalId);
+    expect(ids).toHaveLength(30);
+    expect(new Set(ids).size).toBe(30);
+  });
+
+  it('a corrupt NDJSON line is a failed row named by its position; the rest of the file is read', async () => {
+    host.sandbox.setFaults('fhir-r4', 'bad', { bulkBadLine: true });
+    const result = await readToEnd(adapter, ctx('bad'), { resource: 'patients', checkpoint: null, batchSize: 100 });
+    expect(result.failed).toHaveLength(5); // line 2 of each of the 5 files
+    expect(result.failed[0]).toEqual({ externalId: null, code: 'invalid_ndjson', message: 'Bulk export file 1, line 2 is not a FHIR resource in JSON' });
+    expect(result.records.size).toBe(25);
+  });
+  it('error files become failed rows naming the issue and vendor codes, never the diagnostics', async () => {
+    host.sandbox.setFaults('fhir-r4', 'errors', { bulkErrorLines: 2 });
+    const result = await readToEnd(adapter, ctx('errors'), { resource: 'patients', checkpoint: null, batchSize: 100 });
+    expect(result.records.size).toBe(30);
+    expect(result.failed).toEqual([1, 2].map(() => ({ externalId: null, code: 'bulk_export_error', message: 'The server could not export a Patient (issue processing; vendor code EXPORT-17)' })));
+  });
+  it('a status URL the server forgot (404) starts a new export instead of failing for ever', async () => {
+    host.sandbox.bulkReadyAfterMs = 400;
+    host.sandbox.setFaults('fhir-r4', 'forgot', { bulkRetryAfter: 7200 });
+    const first: ReadBatch[] = [];
+    const waiting = await (async () => {
+      for await (const b of adapter.read(ctx('forgot'), { resource: 'patients', checkpoint: null, batchSize: 50 })) first.push(b);
+    })().catch((e: unknown) => e);
+    expect(waiting).toMatchObject({ code: ProviderExceptionCode.RATE_LIMITED });
+    host.sandbox.tenant('fhir-r4', 'forgot').exports.clear(); // purged while the job waited
+    host.sandbox.bulkReadyAfterMs = 0;
+    host.sandbox.setFaults('fhir-r4', 'forgot', { bulkRetryAfter: 1 });
+    const resumed = await readToEnd(adapter, ctx('forgot'), { resource: 'patients', checkpoint: first.at(-1)!.checkpoint, batchSize: 50 });
+    expect(resumed.records.size).toBe(30);
+    expect(kickoffs('forgot')).toBe(2);
+  });
+
+  it('export files gone in the middle of a read (404) drop the export from the checkpoint; the next run exports again, every row once', async () => {
+    const first: ReadBatch[] = [];
+    for await (const b of adapter.read(ctx('gone'), { resource: 'patients', checkpoint: null, batchSize: 3 })) {
+      first.push(b);
+      if (first.length === 4) break; // in the second file of 7 lines
+    }
+    host.sandbox.tenant('fhir-r4', 'gone').exports.clear();
+    const second: ReadBatch[] = [];
+    const error = await (async () => {
+      for await (const b of adapter.read(ctx('gone'), { resource: 'patients', checkpoint: first.at(-1)!.checkpoint, batchSize: 3 })) second.push(b);
+    })().catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: ProviderExceptionCode.VENDOR_ERROR, temporary: true });
+    expect(second.at(-1)!.checkpoint).toMatchObject({ statusUrl: null, files: null });
+    const third = await readToEnd(adapter, ctx('gone'), { resource: 'patients', checkpoint: second.at(-1)!.checkpoint, batchSize: 3 });
+    const ids = new Set([...first, ...second, ...third.batches].flatMap((b) => b.records.map((r) => r.externalId)));
+    expect(ids.size).toBe(30);
+    expect(kickoffs('gone')).toBe(2);
+  });
+  it('short Retry-Afters for longer than the in-process budget (3 × the wait cap) also end the read with a temporary error', async () => {
+    const capped = makeFhirAdapter(redis, PREFIX, { maxRetryWaitMs: 1000 });
+    host.sandbox.bulkReadyAfterMs = 60_000;
+    host.sandbox.setFaults('fhir-r4', 'budget', { bulkRetryAfter: 1 });
+    const started = Date.now();
+    const error = await readToEnd(capped, ctx('budget'), { resource: 'patients', checkpoint: null, batchSize: 50 }).catch((e: unknown) => e);
+    host.sandbox.bulkReadyAfterMs = 0;
+    expect(error).toMatchObject({ code: ProviderExceptionCode.RATE_LIMITED, temporary: true, retryAfterMs: 1000 });
+    expect(Date.now() - started).toBeLessThan(3500);
+    expect(log('budget').filter((e) => e.path.includes('/status/')).length).toBeGreaterThanOrEqual(3);
+  });
 });

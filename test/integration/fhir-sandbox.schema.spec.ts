@@ -42,11 +42,13 @@ describe('FHIR sandbox answers are valid FHIR R4 for every profile', () => {
     }
     const level = profile.bulk.includes('group') ? 'Group/g/$export' : profile.bulk.includes('system') ? '$export' : null;
     if (level) {
+      host.sandbox.setFaults(vendor, tenant, { bulkErrorLines: 1 }); // an error file's OperationOutcome is validated too
       const kick = await get(level, { Prefer: 'respond-async' });
       expect(kick.status).toBe(202);
       answers.push(await kick.json());
-      const manifest = (await (await get(kick.headers.get('content-location')!)).json()) as { output: Array<{ url: string }> };
-      for (const file of manifest.output) {
+      const manifest = (await (await get(kick.headers.get('content-location')!)).json()) as { output: Array<{ url: string }>; error: Array<{ url: string }> };
+      expect(manifest.error).toHaveLength(1);
+      for (const file of [...manifest.output, ...manifest.error]) {
         for (const line of (await (await get(file.url)).text()).split('\n').filter(Boolean)) answers.push(JSON.parse(line));
       }
     }

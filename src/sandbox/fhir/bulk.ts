@@ -23,6 +23,8 @@ export interface BulkJob {
   kickoffAt: number;
   output: BulkFile[];
   deleted: BulkFile[];
+  /** OperationOutcomes of resources the server could not export (fault `bulkErrorLines`). */
+  error: BulkFile[];
 }
 
 /** How the simulated exports behave (FhirSandboxOptions / faults). */
@@ -60,7 +62,11 @@ export function startExport(t: FhirTenant, query: Record<string, string | undefi
     resourceType: 'Bundle', type: 'transaction',
     entry: gone.map((d) => ({ request: { method: 'DELETE', url: `${d.type}/${d.id}` } })),
   }]) : [];
-  return { id: randomBytes(12).toString('hex'), tenantKey: t.key, request, transactionTime: new Date(now).toISOString(), kickoffAt: now, readyAt: now + settings.readyAfterMs, output, deleted };
+  // diagnostics quote data, as real servers' do: the client must copy codes only.
+  const error = chunk('OperationOutcome', Array.from({ length: t.faults.bulkErrorLines }, (_, i) => ({
+    resourceType: 'OperationOutcome', issue: [{ severity: 'error', code: 'processing', details: { coding: [{ code: 'EXPORT-17' }] }, diagnostics: `Could not export ${types[0]} number ${i + 1} (Jane Doe)` }],
+  })));
+  return { id: randomBytes(12).toString('hex'), tenantKey: t.key, request, transactionTime: new Date(now).toISOString(), kickoffAt: now, readyAt: now + settings.readyAfterMs, output, deleted, error };
 }
 
 /** The completed manifest (https://hl7.org/fhir/uv/bulkdata/export.html#response---complete-status). */
@@ -69,13 +75,13 @@ export function manifestOf(job: BulkJob, fileUrl: (n: number) => string): Record
   const entry = (f: BulkFile) => ({ type: f.type, url: fileUrl(n++), count: f.lines.length });
   return {
     transactionTime: job.transactionTime, request: job.request, requiresAccessToken: true,
-    output: job.output.map(entry), deleted: job.deleted.map(entry), error: [],
+    output: job.output.map(entry), deleted: job.deleted.map(entry), error: job.error.map(entry),
   };
 }
 
-/** File `n` of a job (output files first, then deleted ones). @throws FhirSandboxError 404. */
+/** File `n` of a job (output files first, then deleted ones, then error ones). @throws FhirSandboxError 404. */
 export function fileOf(job: BulkJob, n: number): BulkFile {
-  const file = [...job.output, ...job.deleted][n];
+  const file = [...job.output, ...job.deleted, ...job.error][n];
   if (!file) throw new FhirSandboxError(404, 'not-found', 'No such export file');
   return file;
 }

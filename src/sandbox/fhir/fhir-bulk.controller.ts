@@ -7,6 +7,7 @@ import { FHIR_BULK_PREFIX, FHIR_STORAGE_PREFIX } from './bulk-kickoff';
 import { FhirSandboxError, FhirSandboxErrorFilter } from './fhir-error';
 import { FhirSandbox, FhirTenant } from './fhir-sandbox.service';
 import { guardRequest, openTenant } from './tenant-http';
+import type { FhirFaults } from './sandbox-options';
 
 /**
  * Status, manifest, files and cleanup of the simulated Bulk Data exports
@@ -61,21 +62,24 @@ export class FhirBulkController {
       res.redirect(307, `${root}${FHIR_STORAGE_PREFIX}/${vendor}/${tenant}/${job.id}/${Number(n)}?signature=sandbox`);
       return;
     }
-    this.stream(res, job, Number(n));
+    this.stream(res, job, Number(n), t.faults);
   }
 
   /** The storage service behind a redirect: pre-signed URLs take no `Authorization` header (S3 answers 400 to one). */
   @Get(`${FHIR_STORAGE_PREFIX.slice(1)}/:vendor/:tenant/:id/:n`)
   storage(@Param('vendor') vendor: string, @Param('tenant') tenant: string, @Param('id') id: string, @Param('n') n: string, @Req() req: Request, @Res() res: Response): void {
-    const { job } = this.job(vendor, tenant, id, req, res);
+    const { t, job } = this.job(vendor, tenant, id, req, res);
     if (req.headers.authorization) throw new FhirSandboxError(400, 'security', 'Only one auth mechanism allowed: the URL is pre-signed');
-    this.stream(res, job, Number(n));
+    this.stream(res, job, Number(n), t.faults);
   }
 
-  private stream(res: Response, job: BulkJob, n: number): void {
+  private stream(res: Response, job: BulkJob, n: number, faults: FhirFaults): void {
     const file = fileOf(job, n);
     res.status(200).type('application/fhir+ndjson');
-    for (const line of file.lines) res.write(`${line}\n`);
+    const lines = faults.bulkBadLine && file.lines.length > 1 ? [file.lines[0], '{"resourceType": "Patient", "id": ', ...file.lines.slice(2)] : file.lines;
+    const stall = faults.bulkStallAfterLines;
+    for (const line of stall > 0 ? lines.slice(0, stall) : lines) res.write(`${line}\n`);
+    if (stall > 0 && lines.length > stall) return; // a stalled server: the connection stays open, nothing more comes
     res.end();
   }
 }

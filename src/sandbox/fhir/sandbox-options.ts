@@ -31,7 +31,10 @@ export interface FhirSandboxOptions {
  * - `internalHost`: next links and fullUrls carry this origin instead of the request's (a HAPI server behind a proxy);
  * - `loseWriteAnswers`: the next n creates are performed but their answer is lost (the connection drops), as after a timeout;
  * - `bulkRetryAfter`: seconds a Bulk status poll in progress asks to wait (`Retry-After`; Cerner and eCW answer hours);
- * - `bulkRedirect`: export file URLs answer 307 to a storage URL that refuses an `Authorization` header (cerner/fhir.cerner.com#899).
+ * - `bulkRedirect`: export file URLs answer 307 to a storage URL that refuses an `Authorization` header (cerner/fhir.cerner.com#899);
+ * - `bulkStallAfterLines`: when > 0, each export file sends that many lines, then nothing, the connection held open (a stalled server);
+ * - `bulkBadLine`: the second line of each export file is not JSON (a truncated or corrupt file);
+ * - `bulkErrorLines`: each export's manifest lists an `error` file of that many OperationOutcomes.
  */
 export interface FhirFaults {
   throttle: number;
@@ -41,9 +44,12 @@ export interface FhirFaults {
   serviceUnavailable: number;
   bulkRetryAfter: number;
   bulkRedirect: boolean;
+  bulkStallAfterLines: number;
+  bulkBadLine: boolean;
+  bulkErrorLines: number;
   expiredCursor: number;
   internalHost: string | null;
   loseWriteAnswers: number;
 }
 
-export const NO_FAULTS: FhirFaults = { throttle: 0, retryAfter: 1, duplicateAcrossPages: false, outcomeEntries: false, serviceUnavailable: 0, bulkRetryAfter: 1, bulkRedirect: false, expiredCursor: 0, internalHost: null, loseWriteAnswers: 0 };
+export const NO_FAULTS: FhirFaults = { throttle: 0, retryAfter: 1, duplicateAcrossPages: false, outcomeEntries: false, serviceUnavailable: 0, bulkRetryAfter: 1, bulkRedirect: false, bulkStallAfterLines: 0, bulkBadLine: false, bulkErrorLines: 0, expiredCursor: 0, internalHost: null, loseWriteAnswers: 0 };
