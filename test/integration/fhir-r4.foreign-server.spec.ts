@@ -120,6 +120,12 @@ describe('fhir-r4 against a foreign FHIR server (@medplum/fhir-router)', () => {
       expect(next.records.get(someone.id!)!.data).toMatchObject({ gender: 'other' });
       expect(new URLSearchParams(server.log.filter((e) => e.path.endsWith('/$export')).at(-1)!.query).get('_since')).toMatch(/^\d{4}-/);
 
+      // The periodic full pass (checkpoint null, the last one as prior) exports everything again and tombstones by reconciliation.
+      await server.repo.deleteResource('Patient', someone.id!);
+      const full = await readToEnd(adapter, ctx('int-foreign-bulk', { bulkExport: 'always' }), { resource: 'patients', checkpoint: null, priorCheckpoint: next.checkpoint, batchSize: 50 });
+      expect(new URLSearchParams(server.log.filter((e) => e.path.endsWith('/$export')).at(-1)!.query).get('_since')).toBeNull();
+      expect(full.records.size).toBe(FOREIGN_COUNTS.Patient - 2);
+      expect(full.batches.flatMap((b) => b.deletedExternalIds)).toEqual([someone.id]);
     });
   });
 });

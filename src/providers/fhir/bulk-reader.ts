@@ -78,16 +78,17 @@ function fresh(reconcile: ReconcileState, watermark: string | null): BulkCheckpo
  * bearer token only when `requiresAccessToken` and only to the base's origin; a redirect
  * (Cerner 307 to storage, cerner/fhir.cerner.com#899) is followed without `Authorization`. A full
  * export (no `_since`) reconciles: ids known before and missing are checked by id (reconcile.ts).
- * An unfinished export in the prior checkpoint (a full pass restarted) is resumed, not restarted.
+ * A full pass (`checkpoint: null`) always exports without `_since`; an unfinished full export in the
+ * prior checkpoint (a full pass restarted) is resumed, not restarted.
  * @throws ProviderException (RATE_LIMITED temporary while the export runs; the client's errors).
  */
 export async function* readBulk(client: FhirClient, spec: BulkSpec, request: ReadRequest, signal?: AbortSignal): AsyncGenerator<ReadBatch> {
   const prior = parse(request.priorCheckpoint);
-  let cp = parse(request.checkpoint) ?? (prior && (prior.statusUrl || prior.files) ? prior : null);
-  if (!cp) {
-    const base = prior ?? parse(request.checkpoint);
-    cp = fresh(reconcileStateOf(request.checkpoint ?? request.priorCheckpoint), base?.watermark ?? null);
-  }
+  // `checkpoint: null` is a full pass: it resumes only a full export the prior pass left unfinished,
+  // and never takes the prior watermark (that made every periodic full pass a `_since` export, so
+  // nothing was ever reconciled; found against Medplum's server, fhir-r4.foreign-server.spec.ts).
+  let cp = parse(request.checkpoint) ?? (prior && !prior.since && (prior.statusUrl || prior.files) ? prior : null);
+  cp ??= fresh(reconcileStateOf(request.checkpoint ?? request.priorCheckpoint), null);
   if (!cp.statusUrl && !cp.files) {
     cp.since = spec.incremental ? cp.watermark : null;
     cp.reconcile.seen = cp.since ? null : {};
