@@ -25,7 +25,7 @@ describe('fhir-r4 end to end against a foreign FHIR server (@medplum/fhir-router
   const sync = async (mode: 'full' | 'incremental') => waitForJob(t, org.auth, (await post('/api/v1/sync/jobs', { integrationId, mode }).expect(202)).body.id);
 
   beforeAll(async () => {
-    server = await startMedplumFhirServer({ clientId: 'hub-e2e', kid: 'hub-e2e-1', publicKey: key.publicKey }, seedForeignServer);
+    server = await startMedplumFhirServer([{ clientId: 'hub-e2e', kid: 'hub-e2e-1', publicKey: key.publicKey }], seedForeignServer);
     t = await bootApp();
     org = await createOrg(t, 'Alder Street Medical');
     const res = await post('/api/v1/integrations', {

@@ -33,7 +33,7 @@ function indexDefinitions(): void {
   indexed = true;
 }
 
-function send(res: ServerResponse, status: number, body: unknown, contentType = 'application/fhir+json'): void {
+function send(res: ServerResponse, status: number, body: unknown, contentType = 'application/fhir+json; charset=utf-8'): void {
   res.writeHead(status, { 'Content-Type': contentType });
   res.end(JSON.stringify(body));
 }
@@ -66,11 +66,11 @@ function withPagingLinks(bundle: Bundle, url: URL): Bundle {
 /**
  * Starts a FHIR R4 server built on `@medplum/fhir-router` (FhirRouter over a MemoryRepository),
  * reached only as a SMART Backend Services client would: `/.well-known/smart-configuration`, a
- * token endpoint taking a private_key_jwt client assertion signed by `client`'s key, `metadata`,
+ * token endpoint taking a private_key_jwt client assertion signed by one of `clients`' keys, `metadata`,
  * search (Medplum's `_offset` next links) and Bulk Data `$export`. Every FHIR route needs the
  * bearer token (401 otherwise). `seed` fills the repository before the port opens.
  */
-export async function startMedplumFhirServer(client: ForeignClient, seed: (repo: MemoryRepository) => Promise<void>): Promise<MedplumFhirServer> {
+export async function startMedplumFhirServer(clients: ForeignClient[], seed: (repo: MemoryRepository) => Promise<void>): Promise<MedplumFhirServer> {
   indexDefinitions();
   const repo = new MemoryRepository();
   await seed(repo);
@@ -94,7 +94,7 @@ export async function startMedplumFhirServer(client: ForeignClient, seed: (repo:
     if (req.method === 'POST' && path === TOKEN_PATH) {
       const form = new URLSearchParams(await readBody(req));
       const refusal = form.get('grant_type') !== 'client_credentials' ? 'unsupported_grant_type'
-        : verifyClientAssertion(form, client, `${origin}${TOKEN_PATH}`, jtis);
+        : verifyClientAssertion(form, clients, `${origin}${TOKEN_PATH}`, jtis);
       if (refusal) return send(res, refusal === 'unsupported_grant_type' ? 400 : 401, { error: refusal === 'unsupported_grant_type' ? refusal : 'invalid_client' }, 'application/json');
       const token = randomBytes(24).toString('hex');
       tokens.add(token);

@@ -1,6 +1,6 @@
 import { KeyObject, verify } from 'node:crypto';
 
-/** The client the foreign server knows: its id and the public key registered under `kid`. */
+/** A client the foreign server knows: its id and the public key registered under `kid`. */
 export interface ForeignClient {
   clientId: string;
   kid: string;
@@ -19,11 +19,13 @@ const b64json = (part: string): Record<string, unknown> => JSON.parse(Buffer.fro
  * Written here with node:crypto (no JOSE library is installed); the foreign server's part, not the hub's.
  * @returns null when accepted, else the reason (the endpoint answers `invalid_client`).
  */
-export function verifyClientAssertion(form: URLSearchParams, client: ForeignClient, tokenUrl: string, jtis: Set<string>): string | null {
+export function verifyClientAssertion(form: URLSearchParams, clients: ForeignClient[], tokenUrl: string, jtis: Set<string>): string | null {
   if (form.get('client_assertion_type') !== ASSERTION_TYPE) return 'client_assertion_type';
   const parts = (form.get('client_assertion') ?? '').split('.');
   if (parts.length !== 3) return 'malformed assertion';
   const [header, claims] = [b64json(parts[0]), b64json(parts[1])];
+  const client = clients.find((c) => c.clientId === claims.iss);
+  if (!client) return 'unknown client';
   const alg = HASH[String(header.alg)];
   if (!alg || header.kid !== client.kid) return 'alg or kid';
   const key = alg.ec ? { key: client.publicKey, dsaEncoding: 'ieee-p1363' as const } : client.publicKey;

@@ -27,9 +27,12 @@ describe('fhir-r4 against a foreign FHIR server (@medplum/fhir-router)', () => {
   let redis: IORedis;
   let adapter: FhirR4Adapter;
   const key = keyPair('RS384');
+  const ec = keyPair('ES384');
 
   beforeAll(async () => {
-    server = await startMedplumFhirServer({ clientId: 'hub-backend', kid: 'hub-key-1', publicKey: key.publicKey }, seedForeignServer);
+    server = await startMedplumFhirServer([
+      { clientId: 'hub-backend', kid: 'hub-key-1', publicKey: key.publicKey }, { clientId: 'hub-ec', kid: 'hub-ec-1', publicKey: ec.publicKey },
+    ], seedForeignServer);
     redis = new IORedis(process.env.REDIS_URL!);
     await dropKeys(redis, PREFIX);
     adapter = makeFhirAdapter(redis, PREFIX);
@@ -52,6 +55,11 @@ describe('fhir-r4 against a foreign FHIR server (@medplum/fhir-router)', () => {
     expect(server.log.map((e) => `${e.method} ${e.path.replace(server.baseUrl.replace(/^http:\/\/[^/]+/, ''), '')} ${e.status}`)).toEqual([
       'GET /Patient 401', 'GET /.well-known/smart-configuration 200', 'POST /oauth2/token 200', 'GET /metadata 200',
     ]);
+    // ES384 (JWS signature as raw r‖s, not DER) verified by node:crypto, and a wrong key refused as a permanent error.
+    const ecCtx = { ...ctx('int-foreign-ec', { clientId: 'hub-ec', keyId: 'hub-ec-1', signingAlgorithm: 'ES384' }), credentials: { privateKey: ec.privatePem } };
+    expect(await adapter.testConnection(ecCtx)).toMatchObject({ ok: true });
+    const wrong = { ...ctx('int-foreign-wrong', { clientId: 'hub-ec', keyId: 'hub-ec-1', signingAlgorithm: 'RS384' }), credentials: { privateKey: key.privatePem } };
+    expect(await adapter.testConnection(wrong)).toMatchObject({ ok: false, details: { code: 'PROVIDER_AUTHENTICATION_FAILED', temporary: false } });
   });
 
   describe('by paged search', () => {
