@@ -2,6 +2,7 @@ import type { Patient } from '@medplum/fhirtypes';
 import IORedis from 'ioredis';
 import { FhirR4Adapter } from '../../src/providers/fhir-r4/fhir-r4.adapter';
 import { AdapterContext, Checkpoint, ResourceType } from '../../src/providers/provider-adapter';
+import { ProviderExceptionCode } from '../../src/providers/provider.exception';
 import { keyPair, makeFhirAdapter } from '../helpers/fhir';
 import { FOREIGN_TYPES } from '../helpers/medplum-capability';
 import { MedplumFhirServer, startMedplumFhirServer } from '../helpers/medplum-fhir-server';
@@ -59,7 +60,7 @@ describe('fhir-r4 against a foreign FHIR server (@medplum/fhir-router)', () => {
     const ecCtx = { ...ctx('int-foreign-ec', { clientId: 'hub-ec', keyId: 'hub-ec-1', signingAlgorithm: 'ES384' }), credentials: { privateKey: ec.privatePem } };
     expect(await adapter.testConnection(ecCtx)).toMatchObject({ ok: true });
     const wrong = { ...ctx('int-foreign-wrong', { clientId: 'hub-ec', keyId: 'hub-ec-1', signingAlgorithm: 'RS384' }), credentials: { privateKey: key.privatePem } };
-    expect(await adapter.testConnection(wrong)).toMatchObject({ ok: false, details: { code: 'PROVIDER_AUTHENTICATION_FAILED', temporary: false } });
+    expect(await adapter.testConnection(wrong)).toMatchObject({ ok: false, details: { code: ProviderExceptionCode.AUTHENTICATION_FAILED, temporary: false } });
   });
 
   describe('by paged search', () => {
