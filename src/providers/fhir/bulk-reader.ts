@@ -89,16 +89,17 @@ function fresh(reconcile: ReconcileState, watermark: string | null): BulkCheckpo
  * line that is not a FHIR resource in JSON is a failed row `invalid_ndjson`, not a failed read; each
  * OperationOutcome of an `error` file is a failed row `bulk_export_error` with its issue and vendor
  * codes (never `diagnostics`, which can quote patient data).
- * An unfinished export in the prior checkpoint (a full pass restarted) is resumed, not restarted.
+ * A full pass (`checkpoint: null`) always exports without `_since`; an unfinished full export in the
+ * prior checkpoint (a full pass restarted) is resumed, not restarted.
  * @throws ProviderException (RATE_LIMITED temporary while the export runs; the client's errors).
  */
 export async function* readBulk(client: FhirClient, spec: BulkSpec, request: ReadRequest, signal?: AbortSignal): AsyncGenerator<ReadBatch> {
   const prior = parse(request.priorCheckpoint);
-  let cp = parse(request.checkpoint) ?? (prior && (prior.statusUrl || prior.files) ? prior : null);
-  if (!cp) {
-    const base = prior ?? parse(request.checkpoint);
-    cp = fresh(reconcileStateOf(request.checkpoint ?? request.priorCheckpoint), base?.watermark ?? null);
-  }
+  // `checkpoint: null` is a full pass: it resumes only a full export the prior pass left unfinished,
+  // and never takes the prior watermark (that made every periodic full pass a `_since` export, so
+  // nothing was ever reconciled; found against Medplum's server, fhir-r4.foreign-server.spec.ts).
+  let cp = parse(request.checkpoint) ?? (prior && !prior.since && (prior.statusUrl || prior.files) ? prior : null);
+  cp ??= fresh(reconcileStateOf(request.checkpoint ?? request.priorCheckpoint), null);
   // A status URL the server no longer knows (404: purged or expired) starts a new export, once per read.
   for (let restarted = false; !cp.files; restarted = true) {
     if (!cp.statusUrl && !cp.files) {
