@@ -20,6 +20,6 @@ import { LocalEditPush } from './local-edit-push';
   imports: [AuditModule, IntegrationsModule, ActionsModule],
   controllers: [ConflictsController],
   providers: [ConflictsService, ConflictPoliciesService, ConflictResolver, ConflictWriteBack, ConflictResolutionProcessor, LocalEditPush],
-  exports: [ConflictResolutionProcessor, LocalEditPush, ConflictPoliciesService],
+  exports: [ConflictResolutionProcessor, LocalEditPush, ConflictPoliciesService, ConflictsService],
 })
 export class ConflictsModule {}
