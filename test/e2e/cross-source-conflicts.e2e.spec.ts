@@ -7,7 +7,7 @@ import { buildSandbox, integrationBody, specDatabase } from '../helpers/sandbox'
 const DB = specDatabase('od_spec_xsource');
 
 interface Conflict {
-  id: string; kind: string; field: string; status: string; strategy: string | null; resolution: string | null; personId: string | null;
+  id: string; kind: string; field: string; status: string; strategy: string | null; resolution: string | null; reason: string | null; personId: string | null;
   winningIntegrationId: string | null; sources: Array<{ recordId: string; integrationId: string; value: Array<{ value: string }>; at: string }> | null;
 }
 
@@ -128,5 +128,16 @@ describe('cross-source conflicts between the OpenDental and NexHealth sandboxes'
     // A re-sync with the same values raises nothing again.
     await sync(od);
     expect((await crossSource()).filter((x) => x.status === 'open')).toEqual([]);
+  });
+
+  it('a patient deleted at one source closes its open conflict (one source left)', async () => {
+    await odPhone('(503) 555-0155');
+    await sync(od);
+    const [open] = (await crossSource()).filter((x) => x.status === 'open');
+    expect(open.field).toBe('telecom');
+    await mysql.query('UPDATE patient SET PatStatus = 4, DateTStamp = DateTStamp WHERE PatNum = 1');
+    await sync(od);
+    const closed: Conflict = (await get(`/api/v1/sync/conflicts/${open.id}`).expect(200)).body;
+    expect(closed).toMatchObject({ status: 'resolved', resolution: 'sources_agree', reason: 'one source left' });
   });
 });

@@ -41,7 +41,8 @@ export function mergedOrThrow(base: unknown, local: unknown, remote: unknown): u
  * three-way merge of the edit's base, the local value and the source value now). The record's version goes up.
  * The conflict becomes `resolved` (`ignored` for ignore) with who, when, why and the value the
  * record now shows; the audit event `conflict.resolved` (ids, field, strategy; never values) is
- * written in the same transaction.
+ * written in the same transaction. A `cross_source` conflict changes no record: `use_remote`
+ * stores the winning integration (`integrationId`) and its value, which the golden record follows.
  * @throws ConflictsException CLOSED (409) when the conflict is no longer open; MERGE_OVERLAP (409)
  *   for `merge` without a value where both sides changed the same part.
  */

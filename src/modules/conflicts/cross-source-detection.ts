@@ -111,3 +111,26 @@ export async function detectCrossSourceConflicts(
   }
   return counts;
 }
+
+/**
+ * After patient records of one integration were deleted at their source (tombstoned): their
+ * persons' open cross-source conflicts are compared again without them, so a conflict whose
+ * other side is gone closes (`sources_agree`, "one source left"). Only persons with an open
+ * conflict are read; a deletion cannot raise one. `externalIds` are the integration's.
+ */
+export async function recheckAfterDeletes(db: Queryable, integrationId: string, externalIds: string[]): Promise<CrossSourceCounts> {
+  if (!externalIds.length) return { raised: 0, closed: 0 };
+  const persons = await rows<{ organization_id: string; person_id: string }>(db,
+    `SELECT DISTINCT c.organization_id, c.person_id
+       FROM records r JOIN person_links pl ON pl.record_id = r.id
+       JOIN conflicts c ON c.person_id = pl.person_id AND c.kind = 'cross_source' AND c.status = 'open'
+      WHERE r.integration_id = $1 AND r.resource_type = 'patients' AND r.external_id = ANY($2::text[])`,
+    [integrationId, externalIds]);
+  const counts: CrossSourceCounts = { raised: 0, closed: 0 };
+  for (const org of new Set(persons.map((p) => p.organization_id))) {
+    const done = await detectCrossSourceConflicts(db, org, persons.filter((p) => p.organization_id === org).map((p) => p.person_id), integrationId);
+    counts.raised += done.raised;
+    counts.closed += done.closed;
+  }
+  return counts;
+}

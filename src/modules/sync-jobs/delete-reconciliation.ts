@@ -1,5 +1,6 @@
 import { PoolClient } from 'pg';
 import { ReadBatch, ResourceType, VendorCapabilities } from '../../providers/provider-adapter';
+import { recheckAfterDeletes } from '../conflicts/cross-source-detection';
 
 /** How long an integration goes between full passes of its incremental resources, when it names no interval of its own. */
 export const DEFAULT_RECONCILE_INTERVAL_HOURS = 24;
@@ -47,15 +48,18 @@ export class PassSightings {
  * delete does. A pass that saw nothing at all tombstones nothing: an empty answer is far likelier
  * a vendor fault (a wrong filter, an outage answered with `[]`) than an office that deleted
  * everything, and the next pass that sees rows reconciles normally.
+ * Tombstoned patients leave their persons' cross-source comparison (docs/conflicts.md).
  * @returns the number of records tombstoned.
  */
 export async function tombstoneUnseen(client: PoolClient, integrationId: string, resource: ResourceType, seen: PassSightings): Promise<number> {
   if (seen.size === 0) return 0;
-  const res = await client.query(
+  const res = await client.query<{ external_id: string }>(
     `UPDATE records r SET deleted_at = now(), version = r.version + 1, updated_at = now()
       WHERE r.integration_id = $1 AND r.resource_type = $2 AND r.deleted_at IS NULL
-        AND NOT EXISTS (SELECT 1 FROM unnest($3::text[]) AS s(external_id) WHERE s.external_id = r.external_id)`,
+        AND NOT EXISTS (SELECT 1 FROM unnest($3::text[]) AS s(external_id) WHERE s.external_id = r.external_id)
+      RETURNING r.external_id`,
     [integrationId, resource, seen.list()],
   );
+  if (resource === 'patients' && res.rows.length) await recheckAfterDeletes(client, integrationId, res.rows.map((r) => r.external_id));
   return res.rowCount ?? 0;
 }
