@@ -83,17 +83,7 @@ export async function detectCrossSourceConflicts(
       });
     }
   }
-  if (upserts.length) {
-    await db.query(
-      `INSERT INTO conflicts (organization_id, record_id, integration_id, resource_type, field, kind, person_id, sources, remote_value, remote_at)
-       SELECT $1, x.record_id, x.integration_id, 'patients', x.field, 'cross_source', x.person_id, x.sources, x.remote_value, x.remote_at
-         FROM jsonb_to_recordset($2::jsonb) AS x(person_id uuid, field text, record_id uuid, integration_id uuid, remote_value jsonb, remote_at timestamptz, sources jsonb)
-       ON CONFLICT (person_id, field) WHERE status = 'open' AND kind = 'cross_source'
-       DO UPDATE SET sources = EXCLUDED.sources, record_id = EXCLUDED.record_id, integration_id = EXCLUDED.integration_id,
-                     remote_value = EXCLUDED.remote_value, remote_at = EXCLUDED.remote_at, strategy = NULL, reason = NULL, updated_at = now()`,
-      [organizationId, JSON.stringify(upserts)]);
-    counts.raised = upserts.length;
-  }
+  // Closing first: a record that moved with a merge may anchor the new conflict while its old person's is still open.
   const agreeing = existing.filter((c) => c.status === 'open' && !disputed.has(`${c.person_id}|${c.field}`));
   if (agreeing.length) {
     const why = (c: OpenRow) => ((byPerson.get(c.person_id)?.length ?? 0) > 1 ? 'the sources agree' : 'one source left');
@@ -108,6 +98,17 @@ export async function detectCrossSourceConflicts(
       details: { personId: c.person_id, resourceType: 'patients', field: c.field as CrossSourceField, kind: 'cross_source', resolution: 'sources_agree' },
     })));
     counts.closed = agreeing.length;
+  }
+  if (upserts.length) {
+    await db.query(
+      `INSERT INTO conflicts (organization_id, record_id, integration_id, resource_type, field, kind, person_id, sources, remote_value, remote_at)
+       SELECT $1, x.record_id, x.integration_id, 'patients', x.field, 'cross_source', x.person_id, x.sources, x.remote_value, x.remote_at
+         FROM jsonb_to_recordset($2::jsonb) AS x(person_id uuid, field text, record_id uuid, integration_id uuid, remote_value jsonb, remote_at timestamptz, sources jsonb)
+       ON CONFLICT (person_id, field) WHERE status = 'open' AND kind = 'cross_source'
+       DO UPDATE SET sources = EXCLUDED.sources, record_id = EXCLUDED.record_id, integration_id = EXCLUDED.integration_id,
+                     remote_value = EXCLUDED.remote_value, remote_at = EXCLUDED.remote_at, strategy = NULL, reason = NULL, updated_at = now()`,
+      [organizationId, JSON.stringify(upserts)]);
+    counts.raised = upserts.length;
   }
   return counts;
 }
