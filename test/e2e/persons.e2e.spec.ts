@@ -150,4 +150,21 @@ describe('persons: one person across sources', () => {
     expect(JSON.stringify(badSplit.body)).toContain('patientId');
     await get('/api/v1/persons?cursor=nope', 400);
   });
+
+  it('a review match of two disagreeing sources raises a cross_source conflict; a split closes it (one source left)', async () => {
+    // No policy: the queue leaves the conflict open for a person (the first test's names priority would decide it).
+    await t.http.put('/api/v1/conflict-policies').set('Authorization', org.auth).send({ rules: [] }).expect(200);
+    const [ethan, noah] = [await recordId(odId, 'od-2'), await recordId(nexId, 'nx-2')];
+    const pair = await pairOf(ethan, noah);
+    await t.http.post(`/api/v1/persons/review/${pair!.id}`).set('Authorization', org.auth).send({ decision: 'match' }).expect(200);
+    const person = await personOf(odId, 'od-2');
+    const open = (await get(`/api/v1/sync/conflicts?status=open&resourceType=patients`)).body.data
+      .filter((c: { kind: string; personId: string }) => c.kind === 'cross_source' && c.personId === person);
+    // Same family name, birth date, phone and address: only the given names disagree.
+    expect(open.map((c: { field: string }) => c.field)).toEqual(['names']);
+    expect(open[0].sources.map((s: { recordId: string }) => s.recordId).sort()).toEqual([ethan, noah].sort());
+    await t.http.post(`/api/v1/persons/${person}/split`).set('Authorization', org.auth).send({ patientId: noah }).expect(200);
+    expect((await get(`/api/v1/sync/conflicts/${open[0].id}`)).body).toMatchObject({ status: 'resolved', resolution: 'sources_agree', reason: 'one source left' });
+  });
 });
+

@@ -19,6 +19,8 @@ export interface ResolutionInput {
   requestId?: string;
   /** The vendor holds the kept value now (two-way sync): the local edit is dropped, the source shows it. */
   writtenBack?: boolean;
+  /** cross_source `use_remote`: the integration whose value wins (one of the conflict's sources). */
+  integrationId?: string;
 }
 
 const isoNow = () => new Date().toISOString();
@@ -39,7 +41,8 @@ export function mergedOrThrow(base: unknown, local: unknown, remote: unknown): u
  * three-way merge of the edit's base, the local value and the source value now). The record's version goes up.
  * The conflict becomes `resolved` (`ignored` for ignore) with who, when, why and the value the
  * record now shows; the audit event `conflict.resolved` (ids, field, strategy; never values) is
- * written in the same transaction.
+ * written in the same transaction. A `cross_source` conflict changes no record: `use_remote`
+ * stores the winning integration (`integrationId`) and its value, which the golden record follows.
  * @throws ConflictsException CLOSED (409) when the conflict is no longer open; MERGE_OVERLAP (409)
  *   for `merge` without a value where both sides changed the same part.
  */
@@ -51,6 +54,7 @@ export class ConflictResolver {
   ) {}
 
   async apply(conflict: ConflictRow, input: ResolutionInput): Promise<void> {
+    if (conflict.kind === 'cross_source') return this.applyCrossSource(conflict, input);
     await this.dataSource.transaction(async (manager) => {
       const [record] = await manager.query(
         'SELECT data, local_data FROM records WHERE id = $1 FOR UPDATE', [conflict.record_id],
@@ -75,21 +79,36 @@ export class ConflictResolver {
     });
   }
 
-  private async close(manager: EntityManager, conflict: ConflictRow, input: ResolutionInput, shown: unknown): Promise<void> {
+  /**
+   * A cross-source conflict: no record changes; `use_remote` stores the winning integration (the
+   * golden record follows it, persons/golden-record.ts) and its value, `ignore` closes it.
+   */
+  private async applyCrossSource(conflict: ConflictRow, input: ResolutionInput): Promise<void> {
+    const winner = input.resolution === 'use_remote' ? conflict.sources?.find((s) => s.integrationId === input.integrationId) : undefined;
+    await this.dataSource.transaction(async (manager) => {
+      await this.close(manager, conflict, input, winner ? winner.value : null, winner?.integrationId ?? null);
+      if (conflict.person_id) await manager.query('UPDATE persons SET updated_at = now() WHERE id = $1', [conflict.person_id]);
+    });
+  }
+
+  private async close(manager: EntityManager, conflict: ConflictRow, input: ResolutionInput, shown: unknown, winner: string | null = null): Promise<void> {
     const closed: unknown[] = await manager.query(
       `WITH u AS (
          UPDATE conflicts SET status = $2, strategy = $3, resolution = $4, resolved_value = $5::jsonb, reason = $6, resolved_by = $7,
-                resolved_at = now(), updated_at = now()
+                winning_integration_id = $8, resolved_at = now(), updated_at = now()
           WHERE id = $1 AND status = 'open' RETURNING id)
        SELECT id FROM u`,
       [conflict.id, input.resolution === 'ignore' ? 'ignored' : 'resolved', input.strategy, input.resolution,
-        JSON.stringify(shown ?? null), input.reason ?? null, input.actor.actorId],
+        JSON.stringify(shown ?? null), input.reason ?? null, input.actor.actorId, winner],
     );
     if (!closed.length) throw new ConflictsException(ConflictsExceptionCode.CLOSED, 'The conflict is already resolved or ignored');
     await this.audit.record({
       organizationId: conflict.organization_id, actorType: input.actor.actorType, actorId: input.actor.actorId, action: 'conflict.resolved',
       targetType: 'conflict', targetId: conflict.id, requestId: input.requestId,
-      details: { recordId: conflict.record_id, resourceType: conflict.resource_type, field: conflict.field, strategy: input.strategy, resolution: input.resolution },
+      details: {
+        recordId: conflict.record_id, resourceType: conflict.resource_type, field: conflict.field, strategy: input.strategy, resolution: input.resolution,
+        ...(conflict.kind === 'cross_source' ? { kind: conflict.kind, personId: conflict.person_id, winningIntegrationId: winner } : {}),
+      },
     }, manager);
   }
 }

@@ -1,5 +1,6 @@
 import type { ConflictResolution, ConflictStrategy } from './conflict-policy';
 import type { WriteBackOutcome } from './conflict-write-back';
+import type { ConflictSource } from './cross-source-policy';
 
 /** A `conflicts` row as the module reads it. */
 export interface ConflictRow {
@@ -24,6 +25,10 @@ export interface ConflictRow {
   resolved_by: string | null;
   resolved_at: Date | null;
   write_back: WriteBackOutcome | null;
+  /** cross_source: the person, each source's value and time, and the source a resolution chose. */
+  person_id: string | null;
+  sources: ConflictSource[] | null;
+  winning_integration_id: string | null;
   created_at: Date;
   updated_at: Date;
 }

@@ -6,7 +6,7 @@ import { ConflictsService } from './conflicts.service';
 import { ConflictPolicyDto, ConflictPolicyUpdateDto } from './dtos/conflict-policy.dto';
 import { ConflictDetailDto, ConflictListQueryDto, ConflictPageDto, ConflictResolveDto } from './dtos/conflict.dto';
 
-/** Conflict policies and conflicts between local edits and sources (docs/conflicts.md). */
+/** Conflict policies and conflicts: local edits against sources (three_way), linked sources of one person (cross_source); docs/conflicts.md. */
 @ApiTags('conflicts')
 @ApiBearerAuth()
 @Controller('api/v1')
@@ -38,7 +38,7 @@ export class ConflictsController {
   }
 
   @Get('sync/conflicts/:id')
-  @ApiOperation({ summary: "One conflict: base, local and remote values with their times, and the record's values now" })
+  @ApiOperation({ summary: "One conflict: base, local and remote values with their times (cross_source: each source's value and time), and the record's values now" })
   @ApiOkResponse({ type: ConflictDetailDto })
   get(@Param('id', ParseUUIDPipe) id: string, @Auth() auth: OrgAuth): Promise<ConflictDetailDto> {
     return this.conflicts.get(auth.organizationId, id);
@@ -46,7 +46,7 @@ export class ConflictsController {
 
   @Post('sync/conflicts/:id/resolve')
   @HttpCode(200)
-  @ApiOperation({ summary: 'Resolve an open conflict: use_local, use_remote, merge, manual (with value) or ignore; 409 when already closed' })
+  @ApiOperation({ summary: 'Resolve an open conflict: use_local, use_remote, merge, manual (with value) or ignore; a cross_source one use_remote with integrationId, or ignore; 409 when already closed' })
   @ApiOkResponse({ type: ConflictDetailDto })
   resolve(@Param('id', ParseUUIDPipe) id: string, @Body() body: ConflictResolveDto, @Auth() auth: OrgAuth): Promise<ConflictDetailDto> {
     return this.conflicts.resolve(auth, id, body);

@@ -11,8 +11,9 @@ import { ConflictsService } from './conflicts.service';
 import { LocalEditPush } from './local-edit-push';
 
 /**
- * Conflicts between local edits and sources (docs/conflicts.md): detection runs inside the
- * record writer's bulk write (conflict-detection.ts); this module holds the policies, the API,
+ * Conflicts between local edits and sources, and between linked sources of one person
+ * (docs/conflicts.md): detection runs inside the record writer's bulk write (conflict-detection.ts)
+ * and after the person linker (cross-source-detection.ts); this module holds the policies, the API,
  * the resolver and the `conflict-resolution` queue's processor, whose {@link ConflictResolutionProcessor.schedule}
  * the sync runner calls when a job ends, and {@link LocalEditPush}, the outbound half of a sync job.
  */
@@ -20,6 +21,6 @@ import { LocalEditPush } from './local-edit-push';
   imports: [AuditModule, IntegrationsModule, ActionsModule],
   controllers: [ConflictsController],
   providers: [ConflictsService, ConflictPoliciesService, ConflictResolver, ConflictWriteBack, ConflictResolutionProcessor, LocalEditPush],
-  exports: [ConflictResolutionProcessor, LocalEditPush, ConflictPoliciesService],
+  exports: [ConflictResolutionProcessor, LocalEditPush, ConflictPoliciesService, ConflictsService],
 })
 export class ConflictsModule {}

@@ -9,6 +9,7 @@ import { ConflictResolver, mergedOrThrow, ResolutionInput } from './conflict-res
 import { ConflictWriteBack } from './conflict-write-back';
 import type { ConflictRow } from './conflict.row';
 import { ConflictsException, ConflictsExceptionCode } from './conflicts.exception';
+import type { SourceChoice } from '../persons/golden-record';
 import { ConflictDetailDto, ConflictDto, ConflictListQueryDto, ConflictResolveDto } from './dtos/conflict.dto';
 
 const iso = (d: Date | null) => (d ? new Date(d).toISOString() : null);
@@ -20,6 +21,7 @@ export function toConflictDto(r: ConflictRow): ConflictDto {
     base: { value: r.base_value, at: iso(r.base_at) }, local: { value: r.local_value, at: iso(r.local_at) }, remote: { value: r.remote_value, at: iso(r.remote_at) },
     status: r.status, strategy: r.strategy, resolution: r.resolution, resolvedValue: r.resolved_value ?? null, reason: r.reason,
     resolvedBy: r.resolved_by, resolvedAt: iso(r.resolved_at), writeBack: r.write_back ?? null,
+    personId: r.person_id ?? null, sources: r.sources ?? null, winningIntegrationId: r.winning_integration_id ?? null,
     createdAt: iso(r.created_at) as string, updatedAt: iso(r.updated_at) as string,
   };
 }
@@ -79,13 +81,14 @@ export class ConflictsService {
   async resolve(auth: OrgAuth, id: string, body: ConflictResolveDto): Promise<ConflictDetailDto> {
     const row = await this.row(auth.organizationId, id);
     if (row.status !== 'open') throw new ConflictsException(ConflictsExceptionCode.CLOSED, 'The conflict is already resolved or ignored');
+    checkSourceChoice(row, body);
     if (body.strategy === 'manual' && body.value === undefined) throw invalidValue(['value is required with strategy manual']);
     if (body.value !== undefined && (body.strategy === 'manual' || body.strategy === 'merge')) {
       const problems = validateCanonicalFields(row.resource_type as ResourceType, { [row.field]: body.value });
       if (problems.length) throw invalidValue(problems.map((p) => `value (${p.path}) ${p.message}`));
     }
     await this.settle(row, {
-      resolution: body.strategy, value: body.value, reason: body.reason ?? null, strategy: 'manual',
+      resolution: body.strategy, value: body.value, integrationId: body.integrationId, reason: body.reason ?? null, strategy: 'manual',
       actor: { actorType: 'api_key', actorId: auth.apiKeyId }, requestId: auth.requestId,
     });
     return this.get(auth.organizationId, id);
@@ -125,6 +128,19 @@ export class ConflictsService {
     await this.resolver.apply(row, { ...input, value, writtenBack });
   }
 
+  /**
+   * Per patient field, the source chosen by the person's latest cross-source conflict when that
+   * conflict was resolved for a source (the golden record follows it, persons/golden-record.ts).
+   */
+  async sourceChoices(organizationId: string, personId: string): Promise<Map<string, SourceChoice>> {
+    const rows: Array<{ id: string; field: string; strategy: string; winning_integration_id: string | null; status: string }> = await this.dataSource.query(
+      `SELECT DISTINCT ON (field) id, field, strategy, winning_integration_id, status FROM conflicts
+        WHERE organization_id = $1 AND person_id = $2 AND kind = 'cross_source' ORDER BY field, created_at DESC, id DESC`,
+      [organizationId, personId]);
+    return new Map(rows.filter((r) => r.status === 'resolved' && r.winning_integration_id)
+      .map((r) => [r.field, { conflictId: r.id, integrationId: r.winning_integration_id!, strategy: r.strategy }]));
+  }
+
   private async row(organizationId: string, id: string): Promise<ConflictRow> {
     const [row] = await this.dataSource.query('SELECT * FROM conflicts WHERE id = $1 AND organization_id = $2', [id, organizationId]) as ConflictRow[];
     if (!row) throw new ConflictsException(ConflictsExceptionCode.NOT_FOUND, 'Conflict not found');
@@ -132,6 +148,21 @@ export class ConflictsService {
   }
 }
 
-function invalidValue(errors: string[]): ConflictsException {
-  return new ConflictsException(ConflictsExceptionCode.INVALID_RESOLUTION, `Validation failed: ${errors.join('; ')}`, [{ field: 'value', errors }]);
+function invalidValue(errors: string[], field = 'value'): ConflictsException {
+  return new ConflictsException(ConflictsExceptionCode.INVALID_RESOLUTION, `Validation failed: ${errors.join('; ')}`, [{ field, errors }]);
+}
+
+/**
+ * A cross-source conflict takes `use_remote` with the `integrationId` of one of its sources, or
+ * `ignore`; `integrationId` belongs to cross-source conflicts only. @throws 400 naming the field.
+ */
+function checkSourceChoice(row: ConflictRow, body: ConflictResolveDto): void {
+  if (row.kind !== 'cross_source') {
+    if (body.integrationId !== undefined) throw invalidValue(['integrationId is only for cross_source conflicts'], 'integrationId');
+    return;
+  }
+  if (body.strategy !== 'use_remote' && body.strategy !== 'ignore') throw invalidValue(['a cross_source conflict takes use_remote (with integrationId) or ignore'], 'strategy');
+  if (body.strategy !== 'use_remote') return;
+  if (!body.integrationId) throw invalidValue(['integrationId is required with use_remote on a cross_source conflict'], 'integrationId');
+  if (!row.sources?.some((s) => s.integrationId === body.integrationId)) throw invalidValue(['integrationId is not one of the conflict\'s sources'], 'integrationId');
 }

@@ -59,4 +59,19 @@ describe('goldenRecord', () => {
     const other = goldenRecord(records, [{ resourceType: 'appointments', field: '*', strategy: 'source_priority', sourcePriority: ['int-1'] }]);
     expect(other.displayName).toMatchObject({ value: 'Bill Smith', reason: 'most_recently_updated' });
   });
+
+  it('compares the cross-source fields normalised, and follows a resolved cross-source conflict\'s choice', () => {
+    const phone = (value: string) => [{ system: 'phone', value, use: 'home', rank: 1 }];
+    const records = [
+      rec('1', 'opendental-db', '2026-01-01T00:00:00Z', { telecom: phone('(503) 555-0101') as never }),
+      rec('2', 'nexhealth', '2026-02-01T00:00:00Z', { telecom: phone('503.555.0101') as never }),
+    ];
+    expect(goldenRecord(records).telecom).toMatchObject({ reason: 'sources_agree', alternatives: [], conflictId: null });
+    records[0].data.telecom = phone('(503) 555-0199') as never;
+    const choices = new Map([['telecom', { conflictId: 'c-1', integrationId: 'int-1', strategy: 'manual' }]]);
+    expect(goldenRecord(records, [], choices).telecom).toMatchObject({ source: { recordId: '1' }, reason: 'conflict_resolution', conflictId: 'c-1' });
+    const byPolicy = new Map([['telecom', { conflictId: 'c-2', integrationId: 'int-1', strategy: 'last_write_wins' }]]);
+    expect(goldenRecord(records, [], byPolicy).telecom).toMatchObject({ source: { recordId: '1' }, reason: 'most_recently_updated', conflictId: 'c-2' });
+  });
 });
+

@@ -4,6 +4,8 @@ import { DataSource, EntityManager } from 'typeorm';
 import { CommonException } from '../../common/domain-exception';
 import { AuditService } from '../audit/audit.service';
 import type { OrgAuth } from '../organizations/auth.context';
+import { detectCrossSourceConflicts } from '../conflicts/cross-source-detection';
+import { ConflictResolutionProcessor } from '../conflicts/conflict-resolution.processor';
 import { comparePair, matchFeatures } from './matching';
 import { PersonsRepository } from './persons.repository';
 
@@ -26,14 +28,31 @@ export class PersonDecisionsService {
     private readonly dataSource: DataSource,
     private readonly repository: PersonsRepository,
     private readonly audit: AuditService,
+    private readonly conflictQueue: ConflictResolutionProcessor,
   ) {}
+
+  /**
+   * After a decision: cross-source conflicts of the persons it touched (docs/conflicts.md), in its
+   * transaction; persons of one source left get theirs closed.
+   */
+  private async compareSources(m: EntityManager, organizationId: string, personIds: string[]): Promise<void> {
+    await detectCrossSourceConflicts(m, organizationId, [...new Set(personIds)]);
+  }
+
+  /** Hands the persons' undecided conflicts to the conflict-resolution queue, after the commit; Redis refusing leaves them undecided (listed). */
+  private async scheduleConflicts(personIds: string[], key: string): Promise<void> {
+    const pending: Array<{ integration_id: string }> = await this.dataSource.query(
+      `SELECT DISTINCT integration_id FROM conflicts WHERE person_id = ANY($1::uuid[]) AND kind = 'cross_source' AND status = 'open' AND strategy IS NULL`,
+      [personIds]);
+    for (const p of pending) await this.conflictQueue.schedule(p.integration_id, `${key}-${Date.now()}`).catch(() => false);
+  }
 
   /**
    * `match` merges the two records' persons into the first's; `non_match` moves the later-linked
    * record to a person of its own when they share one. @throws 404 when the pair is not the organization's.
    */
-  decide(auth: OrgAuth, pairId: string, decision: 'match' | 'non_match'): Promise<DecisionOutcome> {
-    return this.dataSource.transaction(async (m) => {
+  async decide(auth: OrgAuth, pairId: string, decision: 'match' | 'non_match'): Promise<DecisionOutcome> {
+    const outcome = await this.dataSource.transaction(async (m): Promise<DecisionOutcome> => {
       const pair = await this.repository.pair(m, auth.organizationId, pairId);
       if (!pair) throw CommonException.notFound('review pair');
       const links: Array<{ record_id: string; person_id: string; created_at: Date }> = await m.query(
@@ -44,6 +63,7 @@ export class PersonDecisionsService {
       const why = JSON.stringify({ method: 'review', pairId, decision });
       if (decision === 'match' && a.person_id !== b.person_id) {
         await m.query(`UPDATE person_links SET person_id = $1, updated_at = now() WHERE person_id = $2`, [a.person_id, b.person_id]);
+        await this.compareSources(m, auth.organizationId, [a.person_id, b.person_id]);
         await m.query(`DELETE FROM persons WHERE id = $1`, [b.person_id]);
         b.person_id = a.person_id;
       } else if (decision === 'non_match' && a.person_id === b.person_id) {
@@ -51,6 +71,7 @@ export class PersonDecisionsService {
         later.person_id = await this.newPerson(m, auth.organizationId);
         await m.query(`UPDATE person_links SET person_id = $1, updated_at = now() WHERE record_id = $2`, [later.person_id, later.record_id]);
         await this.clearExactLinks(m, later.record_id, [a, b].filter((x) => x !== later).map((x) => x.record_id));
+        await this.compareSources(m, auth.organizationId, [a.person_id, b.person_id]);
       }
       await m.query(`UPDATE person_links SET method = 'manual', explanation = $2::jsonb, updated_at = now() WHERE record_id = ANY($1::uuid[])`,
         [[a.record_id, b.record_id], why]);
@@ -62,6 +83,8 @@ export class PersonDecisionsService {
       }, m);
       return { pairId, status: decision, personIds: { [a.record_id]: a.person_id, [b.record_id]: b.person_id } };
     });
+    await this.scheduleConflicts(Object.values(outcome.personIds), `pair-${pairId}`);
+    return outcome;
   }
 
   /**
@@ -70,8 +93,8 @@ export class PersonDecisionsService {
    * @throws 404 when the person is not the organization's; 400 naming `patientId` when the
    * record is not one of the person's, or is its only record.
    */
-  split(auth: OrgAuth, personId: string, patientId: string): Promise<{ personId: string }> {
-    return this.dataSource.transaction(async (m) => {
+  async split(auth: OrgAuth, personId: string, patientId: string): Promise<{ personId: string }> {
+    const outcome = await this.dataSource.transaction(async (m) => {
       const person = await m.query(`SELECT id FROM persons WHERE organization_id = $1 AND id = $2 FOR UPDATE`, [auth.organizationId, personId]);
       if (!person.length) throw CommonException.notFound('person');
       const records = await this.repository.linkedRecords(auth.organizationId, [personId], m);
@@ -95,12 +118,15 @@ export class PersonDecisionsService {
       }
       await this.clearExactLinks(m, patientId, others.map((o) => o.record_id));
       await m.query(`UPDATE persons SET updated_at = now() WHERE id = $1`, [personId]);
+      await this.compareSources(m, auth.organizationId, [personId, target]);
       await this.audit.record({
         organizationId: auth.organizationId, actorType: 'api_key', actorId: auth.apiKeyId, action: 'person.split',
         targetType: 'person', targetId: personId, requestId: auth.requestId, details: { patientId, newPersonId: target },
       }, m);
       return { personId: target };
     });
+    await this.scheduleConflicts([personId, outcome.personId], `split-${personId}`);
+    return outcome;
   }
 
   private async newPerson(m: EntityManager, organizationId: string): Promise<string> {

@@ -3,6 +3,7 @@ import { PoolClient } from 'pg';
 import type { Patient } from '../../canonical';
 import { blockingKeys, matchFeatures, MAX_BLOCK_SIZE } from './matching';
 import { LinkSubject, planLinks } from './link-plan';
+import { detectCrossSourceConflicts } from '../conflicts/cross-source-detection';
 
 interface SubjectRow {
   id: string;
@@ -37,8 +38,10 @@ const subject = (r: SubjectRow, data: Patient): LinkSubject => ({
  * 3. one read each of the pairs decided `non_match` and of the persons' members;
  * 4. scoring and decisions in JS ({@link planLinks});
  * 5. bulk writes: new persons, link upserts (never over a `manual` link), open review pairs
- *    (never over a decided one), empty persons removed.
- * An organization with a single integration skips 2 and 3. Batches of one organization link one
+ *    (never over a decided one), empty persons removed;
+ * 6. cross-source conflicts of the batch's persons (docs/conflicts.md), set-based
+ *    ({@link detectCrossSourceConflicts}).
+ * An organization with a single integration skips 2, 3 and 6. Batches of one organization link one
  * at a time (a transaction-scoped advisory lock), so concurrent sources see each other's patients.
  * @returns how many records got a new or another person.
  */
@@ -111,6 +114,11 @@ export async function linkPersons(client: PoolClient, organizationId: string, in
         WHERE person_match_candidates.status = 'open'`,
       [organizationId, plan.review.map((r) => r.recordA), plan.review.map((r) => r.recordB), plan.review.map((r) => r.score), plan.review.map((r) => JSON.stringify(r.fields))],
     );
+  }
+  if (others.rowCount) {
+    // The batch's persons, before and after: a record that moved leaves its old person to be compared again.
+    const touched = new Set([...batch.map((b) => b.personId), ...plan.links.map((l) => l.personId), ...plan.vacated].filter((p): p is string => !!p));
+    await detectCrossSourceConflicts(client, organizationId, [...touched], integrationId);
   }
   await removeEmptyPersons(client, plan.vacated);
   return plan.links.length;

@@ -3,6 +3,7 @@ import { CommonException } from '../../common/domain-exception';
 import { decodeCursor, Page, toPage } from '../../common/pagination';
 import { ExplainedRecordDto, PersonDetailDto, PersonExplainDto, PersonRecordDto, PersonSummaryDto, ReviewPairDto } from './dtos/person.dto';
 import { ConflictPoliciesService } from '../conflicts/conflict-policies.service';
+import { ConflictsService } from '../conflicts/conflicts.service';
 import { goldenRecord } from './golden-record';
 import { comparePair, matchFeatures, THRESHOLDS } from './matching';
 import { LinkedRecordRow, PersonRow, PersonsRepository } from './persons.repository';
@@ -26,6 +27,7 @@ export class PersonsService {
   constructor(
     private readonly repository: PersonsRepository,
     private readonly policies: ConflictPoliciesService,
+    private readonly conflicts: ConflictsService,
   ) {}
 
   /** @throws 400 naming `cursor` when it is not one of ours. */
@@ -41,13 +43,13 @@ export class PersonsService {
     return { person, records: await this.repository.linkedRecords(organizationId, [personId]) };
   }
 
-  /** The golden record (golden-record.ts), following the organization's source-priority rules. @throws 404 when the person is not the organization's. */
+  /** The golden record (golden-record.ts), following resolved cross-source conflicts, then the organization's source-priority rules. @throws 404 when the person is not the organization's. */
   async detail(organizationId: string, personId: string): Promise<PersonDetailDto> {
     const { person, records } = await this.records(organizationId, personId);
     // Records the source has deleted stay linked but give no field, unless nothing else is left.
     const live = records.filter((r) => !r.deleted_at);
     const sources = (live.length ? live : records).map((r) => ({ recordId: r.record_id, integrationId: r.integration_id, vendor: r.vendor, data: r.data, updatedAt: new Date(r.updated_at) }));
-    const fields = goldenRecord(sources, await this.policies.rules(organizationId));
+    const fields = goldenRecord(sources, await this.policies.rules(organizationId), await this.conflicts.sourceChoices(organizationId, personId));
     return { id: person.id, records: records.map(recordDto), fields, createdAt: person.created_at, updatedAt: person.updated_at };
   }
 

@@ -11,6 +11,7 @@ import { linkPatients, patientLinkKeys, patientMatchKey } from './patient-linker
 import { byExternalIds } from './records.repository';
 import { linkPersons } from '../persons/person-linker';
 import { detectStagedConflicts } from '../conflicts/conflict-detection';
+import { recheckAfterDeletes } from '../conflicts/cross-source-detection';
 
 /** Where a batch goes. */
 export interface WriteTarget {
@@ -123,6 +124,11 @@ export class RecordWriter {
       );
       counts.deleted += res.rowCount ?? 0;
       counts.skipped += deletedExternalIds.length - (res.rowCount ?? 0);
+    }
+    if (target.resource === 'patients') {
+      // A patient deleted at its source leaves its person's comparison: open cross-source conflicts it was part of may close.
+      const gone = [...deletedExternalIds, ...records.filter((r) => r.record.deleted).map((r) => r.record.externalId)];
+      await recheckAfterDeletes(client, target.integrationId, gone);
     }
     return counts;
   }

@@ -1,5 +1,6 @@
 import { PoolClient } from 'pg';
 import { ReadBatch, ResourceType, VendorCapabilities } from '../../providers/provider-adapter';
+import { recheckAfterDeletes } from '../conflicts/cross-source-detection';
 
 /** How long an integration goes between full passes of its incremental resources, when it names no interval of its own. */
 export const DEFAULT_RECONCILE_INTERVAL_HOURS = 24;
@@ -76,12 +77,15 @@ export async function reconcilePass(
   if (pass.whole && pass.candidates.length) {
     const unseen = seen.unseen(pass.candidates);
     if (unseen.length) {
-      const res = await client.query(
+      const res = await client.query<{ external_id: string }>(
         `UPDATE records SET deleted_at = now(), version = version + 1, updated_at = now()
-          WHERE integration_id = $1 AND resource_type = $2 AND deleted_at IS NULL AND external_id = ANY($3::text[])`,
+          WHERE integration_id = $1 AND resource_type = $2 AND deleted_at IS NULL AND external_id = ANY($3::text[])
+          RETURNING external_id`,
         [integrationId, resource, unseen],
       );
       tombstoned = res.rowCount ?? 0;
+      // Tombstoned patients leave their persons' cross-source comparison (docs/conflicts.md).
+      if (resource === 'patients' && res.rows.length) await recheckAfterDeletes(client, integrationId, res.rows.map((r) => r.external_id));
     }
   }
   if (!pass.fullFromStart) return { tombstoned, candidates: pass.whole ? [] : null };

@@ -70,12 +70,22 @@ export class ConflictWriteBackDto {
   at: string;
 }
 
-/** A conflict between a local edit and a source (docs/conflicts.md). */
+/** One linked source of a cross-source conflict: its value of the field and when it was set. */
+export class ConflictSourceDto {
+  @ApiProperty({ format: 'uuid', description: 'The source\'s patient record (our id).' }) recordId: string;
+  @ApiProperty({ format: 'uuid' }) integrationId: string;
+  @ApiProperty({ description: "The source's value of the field (its canonical type).", example: [{ system: 'phone', value: '(503) 555-0199', use: 'home', rank: 1 }] })
+  value: unknown;
+  @ApiProperty({ type: String, format: 'date-time', description: "The source's change stamp when it carries a zone, else when the value reached the hub." })
+  at: string;
+}
+
+/** A conflict between a local edit and a source, or between two linked sources of one person (docs/conflicts.md). */
 export class ConflictDto {
   @ApiProperty({ format: 'uuid' }) id: string;
   @ApiProperty({ enum: ['three_way', 'cross_source'] }) kind: 'three_way' | 'cross_source';
-  @ApiProperty({ format: 'uuid', description: 'The record (our id).' }) recordId: string;
-  @ApiProperty({ format: 'uuid', description: 'The source whose value conflicts.' }) integrationId: string;
+  @ApiProperty({ format: 'uuid', description: 'The record (our id); cross_source: the record of the source whose change raised or last updated it.' }) recordId: string;
+  @ApiProperty({ format: 'uuid', description: 'The source whose value conflicts (cross_source: that record\'s integration).' }) integrationId: string;
   @ApiProperty({ enum: RESOURCE_ORDER }) resourceType: string;
   @ApiProperty({ description: 'The top-level canonical field.', example: 'preferredName' }) field: string;
   @ApiProperty({ type: ConflictValueDto, description: 'The source value the local edit started from.' }) base: ConflictValueDto;
@@ -84,7 +94,14 @@ export class ConflictDto {
   @ApiProperty({ enum: STATUSES }) status: string;
   @ApiPropertyOptional({ enum: CONFLICT_STRATEGIES, nullable: true, description: 'The policy strategy that handled it; null while the conflict-resolution queue has not decided yet.' })
   strategy: string | null;
-  @ApiPropertyOptional({ enum: CONFLICT_RESOLUTIONS, nullable: true }) resolution: string | null;
+  @ApiPropertyOptional({ enum: [...CONFLICT_RESOLUTIONS, 'sources_agree'], nullable: true, description: 'sources_agree: a cross-source conflict closed because its sources came to agree.' })
+  resolution: string | null;
+  @ApiPropertyOptional({ type: String, format: 'uuid', nullable: true, description: 'cross_source: the person whose linked sources disagree (GET /api/v1/persons/:id).' })
+  personId: string | null;
+  @ApiPropertyOptional({ type: ConflictSourceDto, isArray: true, nullable: true, description: "cross_source: each source's value and time, latest first; null for three_way." })
+  sources: ConflictSourceDto[] | null;
+  @ApiPropertyOptional({ type: String, format: 'uuid', nullable: true, description: 'cross_source: the source a resolution chose (the golden record shows its value).' })
+  winningIntegrationId: string | null;
   @ApiPropertyOptional({ description: 'The value the record shows after the resolution.', nullable: true, example: 'Liz' }) resolvedValue: unknown;
   @ApiPropertyOptional({ type: String, nullable: true, description: 'Why: the resolver\'s reason, or why a strategy left it open.' }) reason: string | null;
   @ApiPropertyOptional({ type: String, nullable: true, description: 'API key id, or `system` for an automatic decision.' }) resolvedBy: string | null;
@@ -115,7 +132,7 @@ export class ConflictPageDto {
 export class ConflictResolveDto {
   @ApiProperty({
     enum: CONFLICT_RESOLUTIONS,
-    description: 'use_local: keep the local edit; use_remote: drop it for the source value; merge: the three-way merge (or `value`); manual: keep `value`; ignore: close it, keeping the local edit.',
+    description: 'use_local: keep the local edit; use_remote: drop it for the source value; merge: the three-way merge (or `value`); manual: keep `value`; ignore: close it, keeping the local edit. A cross_source conflict takes use_remote (with integrationId) or ignore.',
   })
   @IsIn(CONFLICT_RESOLUTIONS as unknown as string[])
   strategy: ConflictResolution;
@@ -123,6 +140,11 @@ export class ConflictResolveDto {
   @ApiPropertyOptional({ description: 'The value to keep (required with manual; optional with merge). Checked against the field\'s canonical type.', example: 'Liz' })
   @IsOptional()
   value?: unknown;
+
+  @ApiPropertyOptional({ format: 'uuid', description: 'cross_source with use_remote (required there, not allowed on three_way): the integration whose value wins, one of the conflict\'s sources.' })
+  @IsOptional()
+  @IsUUID()
+  integrationId?: string;
 
   @ApiPropertyOptional({ description: 'Why (kept with the conflict; not in the audit trail).', example: 'Patient confirmed by phone' })
   @IsOptional()

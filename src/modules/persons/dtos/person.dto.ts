@@ -111,10 +111,13 @@ export class GoldenFieldDto {
   source: PersonRecordSourceDto;
 
   @ApiProperty({
-    enum: ['only_source', 'sources_agree', 'source_priority', 'most_recently_updated'],
-    description: 'Why it won: the only source with a value, every source agrees, the conflict policy\'s source_priority order, or the most recently updated record among disagreeing sources.',
+    enum: ['only_source', 'sources_agree', 'source_priority', 'most_recently_updated', 'conflict_resolution'],
+    description: 'Why it won: the only source with a value, every source agrees, the conflict policy\'s source_priority order, the most recently updated record among disagreeing sources, or a person\'s resolution of the cross-source conflict `conflictId`.',
   })
   reason: string;
+
+  @ApiPropertyOptional({ type: String, format: 'uuid', nullable: true, description: 'The resolved cross-source conflict that chose this source (GET /api/v1/sync/conflicts/:id), or null.' })
+  conflictId?: string | null;
 
   @ApiProperty({ type: [GoldenAlternativeDto], description: 'Values of the other sources that disagree with the winner.' })
   alternatives: GoldenAlternativeDto[];
