@@ -12,7 +12,9 @@ import { MigrationInterface, QueryRunner } from 'typeorm';
  * - `conflict_policies`: per organization, the ordered rules (`rules` jsonb).
  * - `ix_records_local_edits`: the records with local edits, where a sync's detection starts.
  * - `conflict_source_instant(text)`: a source change stamp as an instant when it carries its zone
- *   (ISO 8601 with Z or an offset), else NULL; never raises.
+ *   (ISO 8601 with Z or an offset), else NULL; never raises. PARALLEL UNSAFE: its EXCEPTION block
+ *   is a subtransaction, which a parallel plan refuses (SQLSTATE 25000, "cannot start subtransactions
+ *   during a parallel operation": a 50k-patient second source failed its sync on it).
  */
 export class Conflicts1795800000110 implements MigrationInterface {
   name = 'Conflicts1795800000110';
@@ -55,7 +57,7 @@ export class Conflicts1795800000110 implements MigrationInterface {
       updated_at timestamptz NOT NULL DEFAULT now()
     )`);
     await q.query(`
-      CREATE FUNCTION conflict_source_instant(stamp text) RETURNS timestamptz LANGUAGE plpgsql STABLE PARALLEL SAFE AS $$
+      CREATE FUNCTION conflict_source_instant(stamp text) RETURNS timestamptz LANGUAGE plpgsql STABLE PARALLEL UNSAFE AS $$
       BEGIN
         IF stamp ~ '^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}(:\\d{2}(\\.\\d+)?)?(Z|[+-]\\d{2}(:?\\d{2})?)$' THEN
           RETURN stamp::timestamptz;
