@@ -137,13 +137,15 @@ describe('sync engine: limits, cancel, retry, conflicts, keyset boundaries', () 
     await db.query('ALTER TABLE records SET (autovacuum_enabled = false)');
     try {
       const id = await newIntegration('statistics');
+      // A planner estimate far from the truth (tests run as a superuser): only an ANALYZE can correct it.
+      await db.query("UPDATE pg_class SET reltuples = 1 WHERE relname = 'records'");
       const full = await waitForJob(t, org.auth, (await post('/api/v1/sync/jobs', { integrationId: id, mode: 'full' }).expect(202)).body.id);
       expect(full.status).toBe('succeeded');
       const added = Object.values(full.progress as Record<string, { added: number }>).reduce((n, p) => n + p.added, 0);
       expect(added).toBeGreaterThanOrEqual(1000);
-      // Under 30,000 rows ANALYZE reads every row: the estimate is the exact count.
+      // ANALYZE samples a large table: the estimate is close to the count (exact under 30,000 rows), no longer 1.
       const after = await statistics();
-      expect(after.estimated).toBe(after.actual);
+      expect(Math.abs(after.estimated - after.actual)).toBeLessThanOrEqual(Math.ceil(after.actual * 0.05));
       // Ten rows the planner has not seen: a quiet incremental must not pay for an ANALYZE to learn of them.
       await db.query(`INSERT INTO records (organization_id, integration_id, resource_type, external_id, data, content_hash)
         SELECT organization_id, integration_id, resource_type, external_id || '-copy', data, content_hash FROM records WHERE integration_id = $1 AND resource_type = 'locations' LIMIT 10`, [id]);
