@@ -7,6 +7,7 @@ import request, { Response, Test } from 'supertest';
 import { buildOpenDentalSandbox, openSandboxConnection, parseMysqlUrl } from '../../src/sandbox/opendental-db';
 import { loadEnv } from '../../src/config/env';
 import { SpawnedServer, startServer } from '../helpers/server';
+import { OwnRedis, startOwnRedis } from '../helpers/redis-server';
 
 /**
  * Canary test: a database password made of random hex is used for an integration's whole life
@@ -45,6 +46,7 @@ describe('secrets: a canary password never leaks (built app as a child process)'
   let mysql: Connection;
   let pg: Client;
   let redis: IORedis;
+  let ownRedis: OwnRedis;
   let http: ReturnType<typeof request>;
   let auth: string;
   let integrationId: string;
@@ -94,9 +96,12 @@ describe('secrets: a canary password never leaks (built app as a child process)'
 
     pg = new Client({ connectionString: process.env.DATABASE_URL });
     await pg.connect();
-    redis = new IORedis(process.env.REDIS_URL as string, { maxRetriesPerRequest: 3 });
+    // A Redis of this spec's own: the child's queues hold only this spec's jobs (no other spec's
+    // leftover job to drain on SIGTERM), and the scan below sees exactly what the child wrote.
+    ownRedis = await startOwnRedis();
+    redis = new IORedis(ownRedis.url, { maxRetriesPerRequest: 3 });
 
-    server = await startServer();
+    server = await startServer({ REDIS_URL: ownRedis.url });
     http = request(server.baseUrl);
     try {
       await exercise();
@@ -111,6 +116,7 @@ describe('secrets: a canary password never leaks (built app as a child process)'
     await mysql?.end();
     await pg?.end();
     await redis?.quit();
+    await ownRedis?.kill();
   });
 
   /** The integration's whole life, through the API of the child process. */
