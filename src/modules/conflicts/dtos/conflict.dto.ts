@@ -1,13 +1,13 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
-import { IsIn, IsInt, IsOptional, IsString, IsUUID, Max, MaxLength, Min } from 'class-validator';
+import { CursorPageQueryDto } from '../../../common/page-query.dto';
+import { IsIn, IsOptional, IsString, IsUUID, MaxLength } from 'class-validator';
 import { RESOURCE_ORDER } from '../../../canonical';
 import { CONFLICT_RESOLUTIONS, CONFLICT_STRATEGIES, ConflictResolution } from '../conflict-policy';
 
 const STATUSES = ['open', 'resolved', 'ignored'] as const;
 
 /** Filters of `GET /api/v1/sync/conflicts`. */
-export class ConflictListQueryDto {
+export class ConflictListQueryDto extends CursorPageQueryDto {
   @ApiPropertyOptional({ enum: STATUSES })
   @IsOptional()
   @IsIn(STATUSES as unknown as string[])
@@ -28,19 +28,6 @@ export class ConflictListQueryDto {
   @IsUUID()
   recordId?: string;
 
-  @ApiPropertyOptional({ description: 'Opaque cursor from the previous page.' })
-  @IsOptional()
-  @IsString()
-  @MaxLength(200)
-  cursor?: string;
-
-  @ApiPropertyOptional({ default: 100, minimum: 1, maximum: 500 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(500)
-  limit?: number;
 }
 
 /** One side of a conflict: its value and when it was set. */

@@ -1,46 +1,19 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
-import { IsIn, IsInt, IsOptional, IsString, IsUUID, Max, MaxLength, Min } from 'class-validator';
+import { CursorPageQueryDto } from '../../../common/page-query.dto';
+import { IsIn, IsOptional, IsString, IsUUID, MaxLength } from 'class-validator';
 
 /** `GET /api/v1/persons` query. */
-export class PersonListQueryDto {
+export class PersonListQueryDto extends CursorPageQueryDto {
   @ApiPropertyOptional({ description: 'Case-insensitive match on a linked record\'s first, preferred or last name.', example: 'smith' })
   @IsOptional()
   @IsString()
   @MaxLength(100)
   q?: string;
 
-  @ApiPropertyOptional({ description: 'Opaque cursor from the previous page.' })
-  @IsOptional()
-  @IsString()
-  @MaxLength(200)
-  cursor?: string;
-
-  @ApiPropertyOptional({ default: 100, minimum: 1, maximum: 500 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(500)
-  limit?: number;
 }
 
 /** `GET /api/v1/persons/review` query. */
-export class ReviewListQueryDto {
-  @ApiPropertyOptional({ description: 'Opaque cursor from the previous page.' })
-  @IsOptional()
-  @IsString()
-  @MaxLength(200)
-  cursor?: string;
-
-  @ApiPropertyOptional({ default: 100, minimum: 1, maximum: 500 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(500)
-  limit?: number;
-}
+export class ReviewListQueryDto extends CursorPageQueryDto {}
 
 export class PersonSummaryDto {
   @ApiProperty({ format: 'uuid' })
